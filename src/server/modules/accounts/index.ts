@@ -1,0 +1,19 @@
+export * from './accounts.tables'
+export { accountRoutes, toAccountDto, toRevenueMovementDto } from './accounts.routes'
+export {
+  getAccount,
+  listAccounts,
+  createAccount,
+  updateAccount,
+  findAccountByExternalId,
+  listChildAccounts,
+  recordRevenueMovement,
+  listRevenueMovements,
+  arrSeries,
+  arrAtDate,
+  todayUtc,
+  shiftMonths,
+  type Account,
+  type AccountWithOwner,
+  type RevenueMovement,
+} from './accounts.service'

@@ -1,0 +1,8 @@
+import type { JobDefinition } from '../platform/jobs'
+import type { AppDeps } from '../platform/http'
+import { identityJobs } from './identity'
+
+/** Every module's background jobs; a new module adds its line here (see docs/ARCHITECTURE.md). */
+export function jobDefinitions(deps: AppDeps): JobDefinition<object>[] {
+  return [...identityJobs(deps)] as JobDefinition<object>[]
+}

@@ -1,0 +1,139 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { sql, type SQL } from 'drizzle-orm'
+import pg from 'pg'
+
+/** The one database type every repo takes: a drizzle database or a transaction on either driver. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>
+
+export type SqlResult = { rows: Record<string, unknown>[] }
+
+export type DbHandle = {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  /** Raw SQL for libraries (pg-boss) and bulk loads; values are positional ($1…). */
+  executeSql: (text: string, values?: unknown[]) => Promise<SqlResult>
+  /** Set on PGlite only: the embedded instance (for COPY through /dev/blob and dumps). */
+  pglite?: PGlite
+  /** Set on PostgreSQL only. */
+  pool?: pg.Pool
+  close: () => Promise<void>
+}
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations')
+
+// One place where both drivers are made to return the same JS types for raw SQL:
+// int8 and numeric as numbers, date as 'YYYY-MM-DD' strings (never a local-midnight Date).
+const INT8 = 20
+const NUMERIC = 1700
+const DATE = 1082
+const toNumber = (value: string) => Number(value)
+const keepString = (value: string) => value
+pg.types.setTypeParser(INT8, toNumber)
+pg.types.setTypeParser(NUMERIC, toNumber)
+pg.types.setTypeParser(DATE, keepString)
+const pgliteParsers = { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keepString }
+
+export const pgliteExtensions = { pg_trgm }
+
+export type OpenDbOptions = {
+  databaseUrl?: string
+  /** PGlite data directory; undefined means in memory. */
+  pgliteDir?: string
+  /** A dumped, migrated PGlite data dir to start from (tests clone one template this way). */
+  pgliteTemplate?: Blob
+  poolSize?: number
+}
+
+export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 20)
+  return openPglite(options.pgliteDir, options.pgliteTemplate)
+}
+
+async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<DbHandle> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true })
+  const pglite = await PGlite.create({
+    dataDir,
+    extensions: pgliteExtensions,
+    parsers: pgliteParsers,
+    loadDataDir: template,
+  })
+  const db = drizzlePglite(pglite) as unknown as Db
+  const executeSql = async (text: string, values?: unknown[]): Promise<SqlResult> => {
+    if (values && values.length > 0) {
+      const result = await pglite.query<Record<string, unknown>>(text, values)
+      return { rows: result.rows }
+    }
+    const results = await pglite.exec(text)
+    const last = results[results.length - 1]
+    return { rows: (last?.rows ?? []) as Record<string, unknown>[] }
+  }
+  return {
+    db,
+    kind: 'pglite',
+    executeSql,
+    pglite,
+    close: async () => {
+      if (!pglite.closed) await pglite.close()
+    },
+  }
+}
+
+async function openPostgres(databaseUrl: string, poolSize: number): Promise<DbHandle> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize })
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined)
+  const db = drizzlePg(pool) as unknown as Db
+  return {
+    db,
+    kind: 'postgres',
+    pool,
+    executeSql: async (text, values) => {
+      const result = await pool.query(text, values as unknown[] | undefined)
+      return { rows: result.rows as Record<string, unknown>[] }
+    },
+    close: () => pool.end(),
+  }
+}
+
+const MIGRATION_LOCK = 7_240_451
+
+/** Applies committed migrations; on PostgreSQL an advisory lock lets many processes start at once. */
+export async function migrateDb(handle: DbHandle): Promise<void> {
+  if (handle.pglite) {
+    await migratePglite(drizzlePglite(handle.pglite), { migrationsFolder })
+    return
+  }
+  if (!handle.pool) throw new Error('database handle has neither PGlite nor a pool')
+  const client = await handle.pool.connect()
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+    await migratePg(drizzlePg(client), { migrationsFolder })
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
+    client.release()
+  }
+}
+
+/** Runs a drizzle SQL fragment and returns plain rows, the same shape on both drivers. */
+export async function queryRows<Row extends Record<string, unknown>>(db: Db, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Row[] }
+  return result.rows
+}
+
+export async function isDbReady(db: Db): Promise<boolean> {
+  try {
+    await db.execute(sql`select 1`)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,66 @@
+import PgBoss from 'pg-boss'
+import type { DbHandle } from './db'
+import type { Logger } from './logging'
+
+/**
+ * The one background-job interface. pg-boss 10 (the newest major that runs on Node 20) keeps
+ * queues in PostgreSQL; on PGlite it runs through our executeSql, so the same handlers run in
+ * the embedded single process and in many `--role worker` processes on one PostgreSQL.
+ */
+export type JobHandler<Payload> = (payload: Payload, job: { id: string; queue: string }) => Promise<void>
+
+export type JobDefinition<Payload> = {
+  queue: string
+  handler: JobHandler<Payload>
+  /** Cron (UTC) for periodic jobs; the scheduler fires it once across all processes. */
+  cron?: string
+  batchSize?: number
+}
+
+export type Jobs = {
+  send: <Payload extends object>(queue: string, payload: Payload, options?: { singletonKey?: string; startAfterSeconds?: number }) => Promise<string | null>
+  register: <Payload extends object>(definition: JobDefinition<Payload>) => Promise<void>
+  stop: () => Promise<void>
+}
+
+export type StartJobsOptions = { handle: DbHandle; logger: Logger; runWorkers: boolean; definitions: JobDefinition<object>[] }
+
+export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
+  const { handle, logger } = options
+  const boss = new PgBoss({
+    db: { executeSql: (text: string, values?: unknown[]) => handle.executeSql(text, values) },
+    schema: 'pgboss',
+    // Only processes that run workers maintain and schedule; web processes just enqueue.
+    supervise: options.runWorkers,
+    schedule: options.runWorkers,
+    migrate: true,
+  })
+  boss.on('error', (error: Error) => logger.error({ err: error }, 'job system error'))
+  await boss.start()
+
+  const register = async <Payload extends object>(definition: JobDefinition<Payload>) => {
+    await boss.createQueue(definition.queue)
+    if (definition.cron && options.runWorkers) await boss.schedule(definition.queue, definition.cron, {})
+    if (!options.runWorkers) return
+    await boss.work<Payload>(definition.queue, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      for (const job of jobs) {
+        await definition.handler(job.data, { id: job.id, queue: definition.queue })
+      }
+    })
+  }
+
+  for (const definition of options.definitions) await register(definition)
+
+  return {
+    send: async (queue, payload, sendOptions) => {
+      return boss.send(queue, payload, {
+        singletonKey: sendOptions?.singletonKey,
+        startAfter: sendOptions?.startAfterSeconds,
+      })
+    },
+    register,
+    stop: async () => {
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 })
+    },
+  }
+}

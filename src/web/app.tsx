@@ -1,0 +1,93 @@
+/** Providers and routes. */
+import { lazy, Suspense, useEffect, useEffectEvent } from 'react'
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom'
+import { Center, Loader, MantineProvider } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query'
+import { ApiError, setUnauthorizedHandler } from './api/client'
+import { AppLayout } from './components/app-layout'
+import { RequireAuth } from './components/require-auth'
+import { theme } from './theme'
+
+const LoginPage = lazy(() => import('./pages/login-page'))
+const HomePage = lazy(() => import('./pages/home-page'))
+const AccountsPage = lazy(() => import('./pages/accounts-page'))
+const Account360Page = lazy(() => import('./pages/account-360-page'))
+const SettingsPage = lazy(() => import('./pages/settings-page'))
+const NotFoundPage = lazy(() => import('./pages/not-found-page'))
+
+function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+        retry: (failureCount, error) => {
+          // Client errors (4xx) will not fix themselves; retry only network/5xx once.
+          if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false
+          return failureCount < 1
+        },
+      },
+    },
+  })
+}
+
+const queryClient = createQueryClient()
+
+/** Any 401 from the API (expired or revoked session) drops cached data and goes to the login page. */
+function UnauthorizedRedirect() {
+  const navigate = useNavigate()
+  const location = useLocation()
+  const client = useQueryClient()
+  const onUnauthorized = useEffectEvent(() => {
+    if (location.pathname === '/login') return
+    navigate('/login', { replace: true, state: { from: location.pathname + location.search } })
+    client.clear()
+  })
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => onUnauthorized())
+    return () => setUnauthorizedHandler(null)
+  }, [])
+
+  return null
+}
+
+const fullPageFallback = (
+  <Center h="100vh">
+    <Loader size="sm" />
+  </Center>
+)
+
+export function App() {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="top-right" limit={4} />
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <UnauthorizedRedirect />
+          <Suspense fallback={fullPageFallback}>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route
+                element={
+                  <RequireAuth>
+                    <AppLayout />
+                  </RequireAuth>
+                }
+              >
+                <Route index element={<HomePage />} />
+                <Route path="accounts" element={<AccountsPage />} />
+                <Route path="accounts/:id" element={<Account360Page />} />
+                <Route path="settings" element={<SettingsPage />} />
+                <Route path="settings/:tab" element={<SettingsPage />} />
+                <Route path="home" element={<Navigate to="/" replace />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Route>
+            </Routes>
+          </Suspense>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  )
+}

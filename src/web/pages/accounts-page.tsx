@@ -1,0 +1,453 @@
+/** Accounts: server-side search, filters, sort and cursor pagination; all state in the URL. */
+import { useMemo, useState } from 'react'
+import { Link, useNavigate, useSearchParams } from 'react-router-dom'
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Select,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core'
+import { useDebouncedCallback, useDisclosure } from '@mantine/hooks'
+import {
+  IconChevronLeft,
+  IconChevronRight,
+  IconFilterOff,
+  IconPlus,
+  IconSearch,
+  IconX,
+} from '@tabler/icons-react'
+import { useAccountFacets, useAccounts } from '../api/hooks'
+import { accountSorts, type AccountQuery, type AccountSort, type AccountStatus } from '../api/types'
+import { useSession } from '../auth/session'
+import { AccountFormModal } from '../components/account-form-modal'
+import { AccountStatusBadge } from '../components/badges'
+import { PageHeader } from '../components/page-header'
+import { EmptyState, ErrorState, TableSkeleton } from '../components/query-state'
+import { RenewalDate } from '../components/renewal-date'
+import { SortableTh } from '../components/sortable-th'
+import { formatCompactNumber, formatMoney, formatMoneyFull, formatNumber } from '../lib/format'
+
+const PAGE_SIZE = 50
+
+const renewalWindows = [
+  { value: '30', label: 'Next 30 days' },
+  { value: '60', label: 'Next 60 days' },
+  { value: '90', label: 'Next 90 days' },
+  { value: '180', label: 'Next 180 days' },
+]
+
+const statusOptions = [
+  { value: 'active', label: 'Active' },
+  { value: 'churned', label: 'Churned' },
+]
+
+type Filters = {
+  q: string
+  ownerId: string
+  plan: string
+  industry: string
+  status: '' | AccountStatus
+  renewalWithinDays: string
+  sort: AccountSort
+}
+
+type FilterKey = keyof Filters
+
+function readFilters(params: URLSearchParams): Filters {
+  const sort = params.get('sort')
+  const status = params.get('status')
+  const renewal = params.get('renewalWithinDays') ?? ''
+  return {
+    q: params.get('q') ?? '',
+    ownerId: params.get('ownerId') ?? '',
+    plan: params.get('plan') ?? '',
+    industry: params.get('industry') ?? '',
+    status: status === 'active' || status === 'churned' ? status : '',
+    renewalWithinDays: /^\d+$/.test(renewal) ? renewal : '',
+    sort: accountSorts.find((candidate) => candidate === sort) ?? 'name',
+  }
+}
+
+function toQuery(filters: Filters, cursor: string | undefined): AccountQuery {
+  return {
+    q: filters.q || undefined,
+    ownerId: filters.ownerId || undefined,
+    plan: filters.plan || undefined,
+    industry: filters.industry || undefined,
+    status: filters.status || undefined,
+    renewalWithinDays: filters.renewalWithinDays ? Number(filters.renewalWithinDays) : undefined,
+    sort: filters.sort,
+    limit: PAGE_SIZE,
+    cursor,
+  }
+}
+
+export default function AccountsPage() {
+  const session = useSession()
+  const canWrite = session.can('customers:write')
+  const navigate = useNavigate()
+  const [params, setParams] = useSearchParams()
+  const filters = useMemo(() => readFilters(params), [params])
+  const facets = useAccountFacets()
+  const [createOpened, createModal] = useDisclosure(false)
+
+  /* ---- search box: local text, debounced into the URL ---- */
+  const [search, setSearch] = useState(filters.q)
+  const [syncedQ, setSyncedQ] = useState(filters.q)
+  if (filters.q !== syncedQ) {
+    // The URL changed from outside (back/forward, clear filters): reflect it in the box.
+    setSyncedQ(filters.q)
+    setSearch(filters.q)
+  }
+
+  const setFilter = (key: FilterKey, value: string | null) => {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev)
+        if (value && !(key === 'sort' && value === 'name')) next.set(key, value)
+        else next.delete(key)
+        return next
+      },
+      { replace: key === 'q' },
+    )
+  }
+
+  const pushSearch = useDebouncedCallback((value: string) => {
+    const next = value.trim()
+    if (next === filters.q) return
+    setSyncedQ(next)
+    setFilter('q', next)
+  }, 300)
+  const onSearchChange = (value: string) => {
+    setSearch(value)
+    pushSearch(value)
+  }
+
+  /* ---- cursor pagination: a stack of cursors, reset whenever filters change ---- */
+  const filterKey = JSON.stringify(filters)
+  const [paging, setPaging] = useState<{ key: string; stack: string[] }>({ key: filterKey, stack: [] })
+  const stack = paging.key === filterKey ? paging.stack : []
+  const cursor = stack.length ? stack[stack.length - 1] : undefined
+  const query = useMemo(() => toQuery(filters, cursor), [filters, cursor])
+  const accounts = useAccounts(query)
+  const page = accounts.data
+  const pageIndex = stack.length
+  const firstRow = pageIndex * PAGE_SIZE + 1
+
+  const goNext = () => {
+    if (page?.nextCursor) setPaging({ key: filterKey, stack: [...stack, page.nextCursor] })
+  }
+  const goPrev = () => setPaging({ key: filterKey, stack: stack.slice(0, -1) })
+
+  const activeFilterCount = [filters.q, filters.ownerId, filters.plan, filters.industry, filters.status, filters.renewalWithinDays].filter(
+    Boolean,
+  ).length
+  const clearFilters = () => {
+    pushSearch.cancel()
+    setSearch('')
+    setParams((prev) => {
+      const next = new URLSearchParams()
+      const sort = prev.get('sort')
+      if (sort) next.set('sort', sort)
+      return next
+    })
+  }
+
+  const ownerOptions = useMemo(
+    () => [
+      { value: 'none', label: 'Unassigned' },
+      ...(facets.data?.owners ?? [])
+        .map((owner) => ({ value: owner.id, label: owner.name }))
+        .sort((a, b) => a.label.localeCompare(b.label)),
+    ],
+    [facets.data],
+  )
+
+  const showingPlaceholder = accounts.isPlaceholderData
+  const rows = page?.items ?? []
+
+  return (
+    <>
+      <PageHeader
+        title="Accounts"
+        description={
+          page ? (
+            <span data-testid="accounts-total">
+              {formatNumber(page.total)} {page.total === 1 ? 'account' : 'accounts'}
+              {activeFilterCount > 0 ? ' match the current filters' : ' in this workspace'}
+            </span>
+          ) : (
+            'Every customer in the workspace'
+          )
+        }
+        actions={
+          canWrite ? (
+            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open} data-testid="new-account-button">
+              New account
+            </Button>
+          ) : (
+            <Badge variant="outline" color="gray">
+              Read-only
+            </Badge>
+          )
+        }
+      />
+
+      <Paper withBorder p="sm" mb="md">
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <TextInput
+            placeholder="Search by name or domain…"
+            aria-label="Search accounts"
+            name="q"
+            type="search"
+            leftSection={<IconSearch size={16} />}
+            rightSection={
+              accounts.isFetching && search ? (
+                <Loader size={14} />
+              ) : search ? (
+                <ActionIcon variant="subtle" color="gray" size="sm" onClick={() => onSearchChange('')} aria-label="Clear search">
+                  <IconX size={14} />
+                </ActionIcon>
+              ) : null
+            }
+            value={search}
+            onChange={(event) => onSearchChange(event.currentTarget.value)}
+            style={{ flex: '1 1 220px' }}
+            data-testid="account-search"
+          />
+          <Select
+            placeholder="Any owner"
+            aria-label="Owner"
+            data={ownerOptions}
+            value={filters.ownerId || null}
+            onChange={(value) => setFilter('ownerId', value)}
+            searchable
+            clearable
+            w={160}
+            data-testid="filter-owner"
+          />
+          <Select
+            placeholder="Any plan"
+            aria-label="Plan"
+            data={facets.data?.plans ?? []}
+            value={filters.plan || null}
+            onChange={(value) => setFilter('plan', value)}
+            clearable
+            w={130}
+            data-testid="filter-plan"
+          />
+          <Select
+            placeholder="Any status"
+            aria-label="Status"
+            data={statusOptions}
+            value={filters.status || null}
+            onChange={(value) => setFilter('status', value)}
+            clearable
+            w={125}
+            data-testid="filter-status"
+          />
+          <Select
+            placeholder="Any renewal date"
+            aria-label="Renewal window"
+            data={renewalWindows}
+            value={filters.renewalWithinDays || null}
+            onChange={(value) => setFilter('renewalWithinDays', value)}
+            clearable
+            w={155}
+            data-testid="filter-renewal"
+          />
+          <Select
+            placeholder="Any industry"
+            aria-label="Industry"
+            data={facets.data?.industries ?? []}
+            value={filters.industry || null}
+            onChange={(value) => setFilter('industry', value)}
+            searchable
+            clearable
+            w={150}
+            data-testid="filter-industry"
+          />
+          {activeFilterCount > 0 ? (
+            <Button variant="subtle" color="gray" leftSection={<IconFilterOff size={16} />} onClick={clearFilters}>
+              Clear ({activeFilterCount})
+            </Button>
+          ) : null}
+        </Group>
+      </Paper>
+
+      {accounts.isError ? (
+        <ErrorState error={accounts.error} title="Could not load accounts" onRetry={() => void accounts.refetch()} />
+      ) : (
+        <Paper withBorder>
+          {accounts.isPending ? (
+            <TableSkeleton rows={12} columns={8} />
+          ) : rows.length === 0 ? (
+            <EmptyState
+              title={activeFilterCount > 0 ? 'No accounts match' : 'No accounts yet'}
+              description={
+                activeFilterCount > 0
+                  ? 'Try a different search or loosen the filters.'
+                  : 'Import accounts from your CRM or billing system, or create one by hand.'
+              }
+              action={
+                activeFilterCount > 0 ? (
+                  <Button variant="light" onClick={clearFilters}>
+                    Clear filters
+                  </Button>
+                ) : canWrite ? (
+                  <Button onClick={createModal.open}>New account</Button>
+                ) : null
+              }
+            />
+          ) : (
+            <Table.ScrollContainer minWidth={1000} maxHeight="calc(100vh - 300px)" type="native">
+              <Table
+                striped
+                highlightOnHover
+                stickyHeader
+                style={{ opacity: showingPlaceholder ? 0.6 : 1, transition: 'opacity 120ms' }}
+                data-testid="accounts-table"
+              >
+                <Table.Thead>
+                  <Table.Tr>
+                    <SortableTh field="name" sort={filters.sort} onSort={(next) => setFilter('sort', next)}>
+                      Account
+                    </SortableTh>
+                    <Table.Th>Owner</Table.Th>
+                    <Table.Th>Plan</Table.Th>
+                    <SortableTh field="arr" sort={filters.sort} onSort={(next) => setFilter('sort', next)} align="right">
+                      ARR
+                    </SortableTh>
+                    <SortableTh field="renewal_date" sort={filters.sort} onSort={(next) => setFilter('sort', next)}>
+                      Renewal
+                    </SortableTh>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>Country</Table.Th>
+                    <Table.Th ta="right">Employees</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {rows.map((account) => (
+                    <Table.Tr
+                      key={account.id}
+                      className="bosun-clickable-row"
+                      onClick={(event) => {
+                        if (event.metaKey || event.ctrlKey) window.open(`/accounts/${account.id}`, '_blank')
+                        else navigate(`/accounts/${account.id}`)
+                      }}
+                      data-testid="account-row"
+                      data-account-id={account.id}
+                    >
+                      <Table.Td maw={320}>
+                        <Anchor
+                          component={Link}
+                          to={`/accounts/${account.id}`}
+                          fw={600}
+                          size="sm"
+                          onClick={(event) => event.stopPropagation()}
+                          lineClamp={1}
+                          data-testid="account-row-name"
+                        >
+                          {account.name}
+                        </Anchor>
+                        <Text size="xs" c="dimmed" lineClamp={1}>
+                          {account.domain ?? account.externalId}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" c={account.ownerName ? undefined : 'dimmed'} className="bosun-nowrap">
+                          {account.ownerName ?? 'Unassigned'}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        {account.plan ? (
+                          <Badge variant="default" size="sm" radius="sm" tt="none" fw={500}>
+                            {account.plan}
+                          </Badge>
+                        ) : (
+                          <Text size="sm" c="dimmed">
+                            —
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td className="bosun-num" fw={600} title={formatMoneyFull(account.arr, account.currency)}>
+                        {formatMoney(account.arr, account.currency)}
+                      </Table.Td>
+                      <Table.Td>
+                        <RenewalDate date={account.status === 'churned' ? null : account.renewalDate} />
+                      </Table.Td>
+                      <Table.Td>
+                        <AccountStatusBadge status={account.status} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" className="bosun-nowrap">
+                          {account.country ?? '—'}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td className="bosun-num" title={formatNumber(account.employees)}>
+                        {formatCompactNumber(account.employees)}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+
+          {page && rows.length > 0 ? (
+            <Group justify="space-between" px="md" py="xs" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
+              <Text size="sm" c="dimmed" data-testid="accounts-range">
+                Showing {formatNumber(firstRow)}–{formatNumber(firstRow + rows.length - 1)} of {formatNumber(page.total)}
+              </Text>
+              <Group gap="xs">
+                {accounts.isFetching ? <Loader size={14} /> : null}
+                <Tooltip label="Previous page" withArrow disabled={pageIndex === 0}>
+                  <Button
+                    variant="default"
+                    size="xs"
+                    leftSection={<IconChevronLeft size={14} />}
+                    onClick={goPrev}
+                    disabled={pageIndex === 0 || showingPlaceholder}
+                    data-testid="accounts-prev"
+                  >
+                    Prev
+                  </Button>
+                </Tooltip>
+                <Text size="sm" fw={500} miw={56} ta="center">
+                  Page {pageIndex + 1}
+                  {page.total ? ` / ${formatNumber(Math.max(1, Math.ceil(page.total / PAGE_SIZE)))}` : ''}
+                </Text>
+                <Button
+                  variant="default"
+                  size="xs"
+                  rightSection={<IconChevronRight size={14} />}
+                  onClick={goNext}
+                  disabled={!page.nextCursor || showingPlaceholder}
+                  data-testid="accounts-next"
+                >
+                  Next
+                </Button>
+              </Group>
+            </Group>
+          ) : null}
+        </Paper>
+      )}
+
+      {canWrite ? (
+        <AccountFormModal
+          opened={createOpened}
+          onClose={createModal.close}
+          onSaved={(account) => navigate(`/accounts/${account.id}`)}
+        />
+      ) : null}
+    </>
+  )
+}
