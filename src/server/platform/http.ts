@@ -78,9 +78,14 @@ export function problemResponse(c: Context, status: ContentfulStatusCode, title:
 }
 
 export function zodFieldErrors(error: ZodError, location?: string): FieldError[] {
-  return error.issues.map((issue) => {
-    const pathText = issue.path.map(String).join('.')
-    return { field: pathText || location || '(root)', message: issue.message }
+  const where = location === 'json' ? 'body' : location
+  return error.issues.flatMap((issue) => {
+    const prefix = issue.path.map(String).join('.')
+    // An unknown property is named itself, so the client sees which field to remove.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: prefix ? `${prefix}.${key}` : key, message: 'is not a known field' }))
+    }
+    return [{ field: prefix || where || '(root)', message: issue.message }]
   })
 }
 
@@ -94,7 +99,8 @@ export function createRouter(): OpenAPIHono<AppEnv> {
     defaultHook: (result, c) => {
       if (result.success) return
       const errors = zodFieldErrors(result.error, result.target)
-      return problemResponse(c, 400, 'Bad Request', `Invalid ${result.target}: ${describe(errors)}`, errors)
+      const where = result.target === 'json' ? 'body' : result.target
+      return problemResponse(c, 400, 'Bad Request', `Invalid ${where}: ${describe(errors)}`, errors)
     },
   })
 }

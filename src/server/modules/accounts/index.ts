@@ -14,6 +14,7 @@ export {
   todayUtc,
   shiftMonths,
   type Account,
+  type CreateAccountInput,
   type AccountWithOwner,
   type RevenueMovement,
 } from './accounts.service'

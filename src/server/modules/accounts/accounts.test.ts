@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestContext, type TestContext, type TestWorkspace } from '../../testing/test-context'
+import { makeAccount } from '../../testing/factories'
+
+let ctx: TestContext
+let acme: TestWorkspace
+let globex: TestWorkspace
+
+beforeAll(async () => {
+  ctx = await createTestContext()
+  acme = await ctx.createWorkspace('acme')
+  globex = await ctx.createWorkspace('globex')
+})
+afterAll(() => ctx?.close())
+
+type Page = { items: { id: string; name: string; arr: number; renewalDate: string | null; externalId: string }[]; nextCursor: string | null; total: number }
+
+describe('accounts API', () => {
+  it('creates an account, records its starting ARR in the ledger, and finds it by external id', async () => {
+    const csm = ctx.as(acme, 'csm')
+    const created = await csm('POST', '/api/v1/accounts', {
+      externalId: 'SF-001',
+      name: 'Kestrel Logistics',
+      domain: 'https://www.Kestrel.io/about',
+      arr: 48_000,
+      arrEffectiveDate: '2025-01-15',
+      renewalDate: '2026-01-15',
+      traits: { segment: 'Mid-Market' },
+    })
+    expect(created.status).toBe(201)
+    const account = (await created.json()) as { id: string; arr: number; domain: string }
+    expect(account.arr).toBe(48_000)
+    expect(account.domain).toBe('kestrel.io')
+
+    const found = (await (await csm('GET', '/api/v1/accounts?external_id=SF-001')).json()) as Page
+    expect(found.items.map((item) => item.id)).toEqual([account.id])
+
+    const movements = (await (await csm('GET', `/api/v1/revenue-movements?accountId=${account.id}`)).json()) as { items: { kind: string; arrDelta: number }[] }
+    expect(movements.items).toEqual([expect.objectContaining({ kind: 'new', arrDelta: 48_000 })])
+  })
+
+  it('derives ARR at any date from expansions, contractions and churn', async () => {
+    const account = await makeAccount(ctx.handle.db, acme.id, { arr: 10_000, arrEffectiveDate: '2024-01-01' })
+    const csm = ctx.as(acme, 'csm')
+    const move = (kind: string, effectiveDate: string, amount: number) =>
+      csm('POST', '/api/v1/revenue-movements', { accountId: account.id, kind, effectiveDate, amount })
+    expect((await move('expansion', '2024-06-01', 5_000)).status).toBe(201)
+    expect((await move('contraction', '2025-01-01', 3_000)).status).toBe(201)
+    const arrAt = async (date: string) => ((await (await csm('GET', `/api/v1/accounts/${account.id}/arr?date=${date}`)).json()) as { arr: number }).arr
+    expect(await arrAt('2023-12-31')).toBe(0)
+    expect(await arrAt('2024-03-01')).toBe(10_000)
+    expect(await arrAt('2024-12-31')).toBe(15_000)
+    expect(await arrAt('2025-02-01')).toBe(12_000)
+
+    const churned = await csm('PATCH', `/api/v1/accounts/${account.id}`, { status: 'churned', arrEffectiveDate: '2025-06-30' })
+    expect(churned.status).toBe(200)
+    expect(await churned.json()).toMatchObject({ status: 'churned', arr: 0, churnedAt: '2025-06-30' })
+
+    const series = (await (await csm('GET', `/api/v1/revenue/arr-series?accountId=${account.id}&from=2024-01-01&to=2025-07-31`)).json()) as { series: { month: string; arr: number }[] }
+    expect(series.series.find((point) => point.month === '2024-05')?.arr).toBe(10_000)
+    expect(series.series.find((point) => point.month === '2024-06')?.arr).toBe(15_000)
+    expect(series.series.at(-1)).toEqual({ month: '2025-07', arr: 0 })
+  })
+
+  it('refuses a movement that would take ARR below zero, naming the field', async () => {
+    const account = await makeAccount(ctx.handle.db, acme.id, { arr: 1_000 })
+    const response = await ctx.as(acme, 'csm')('POST', '/api/v1/revenue-movements', { accountId: account.id, kind: 'contraction', effectiveDate: '2020-01-01', amount: 5_000 })
+    expect(response.status).toBe(400)
+    expect(response.headers.get('content-type')).toContain('application/problem+json')
+    expect(((await response.json()) as { errors: { field: string }[] }).errors[0].field).toBe('amount')
+  })
+
+  it('pages through a sorted, filtered list with cursors and no duplicates', async () => {
+    const workspace = await ctx.createWorkspace('paging')
+    for (let index = 0; index < 23; index++) {
+      await makeAccount(ctx.handle.db, workspace.id, { name: `Pager ${String(index).padStart(2, '0')}`, arr: 1_000 * (index % 5) + 100, plan: index % 2 ? 'Growth' : 'Starter', renewalDate: index % 4 ? `2027-0${(index % 9) + 1}-10` : null })
+    }
+    for (const sort of ['-arr', 'arr', 'renewal_date', '-renewal_date', 'name']) {
+      const seen: string[] = []
+      let cursor: string | null = null
+      do {
+        const query: string = `/api/v1/accounts?plan=Growth&sort=${sort}&limit=4${cursor ? `&cursor=${cursor}` : ''}`
+        const page = (await (await ctx.as(workspace, 'viewer')('GET', query)).json()) as Page
+        expect(page.total).toBe(11)
+        seen.push(...page.items.map((item) => item.id))
+        cursor = page.nextCursor
+      } while (cursor)
+      expect(seen).toHaveLength(11)
+      expect(new Set(seen).size).toBe(11)
+    }
+    const byArr = (await (await ctx.as(workspace, 'viewer')('GET', '/api/v1/accounts?sort=-arr&limit=100')).json()) as Page
+    const arrs = byArr.items.map((item) => item.arr)
+    expect(arrs).toEqual([...arrs].sort((a, b) => b - a))
+    const search = (await (await ctx.as(workspace, 'viewer')('GET', '/api/v1/accounts?q=pager%2007')).json()) as Page
+    expect(search.items.map((item) => item.name)).toEqual(['Pager 07'])
+  })
+
+  it('answers bad input with problem+json naming the field, never 5xx', async () => {
+    const csm = ctx.as(acme, 'csm')
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/api/v1/accounts', { name: 'No external id' }, 'externalId'],
+      ['POST', '/api/v1/accounts', { externalId: 'X1', name: 'Bad date', renewalDate: '2025-02-30' }, 'renewalDate'],
+      ['POST', '/api/v1/accounts', { externalId: 'X2', name: 'Bad owner', ownerId: '00000000-0000-4000-8000-000000000000' }, 'ownerId'],
+      ['POST', '/api/v1/accounts', { externalId: 'X3', name: 'Neg', arr: -5 }, 'arr'],
+      ['POST', '/api/v1/accounts', { externalId: 'X4', name: 'Unknown field', colour: 'red' }, 'colour'],
+      ['GET', '/api/v1/accounts?sort=sideways', undefined, 'sort'],
+      ['GET', '/api/v1/accounts?cursor=garbage', undefined, 'cursor'],
+      ['GET', '/api/v1/accounts/not-a-uuid', undefined, 'id'],
+    ]
+    for (const [method, path, body, field] of cases) {
+      const response = await csm(method, path, body)
+      expect(response.status, `${method} ${path}`).toBe(400)
+      const problem = (await response.json()) as { errors: { field: string }[] }
+      expect(problem.errors.map((error) => error.field), `${method} ${path}`).toContain(field)
+    }
+    await makeAccount(ctx.handle.db, acme.id, { externalId: 'DUP-1' })
+    const duplicate = await csm('POST', '/api/v1/accounts', { externalId: 'DUP-1', name: 'Again' })
+    expect(duplicate.status).toBe(409)
+    expect((await csm('GET', '/api/v1/accounts/00000000-0000-4000-8000-000000000000')).status).toBe(404)
+  })
+
+  it('lets a viewer read but not write, and a CSM not delete', async () => {
+    const account = await makeAccount(ctx.handle.db, acme.id)
+    const viewer = ctx.as(acme, 'viewer')
+    expect((await viewer('GET', `/api/v1/accounts/${account.id}`)).status).toBe(200)
+    expect((await viewer('PATCH', `/api/v1/accounts/${account.id}`, { name: 'Renamed' })).status).toBe(403)
+    expect((await viewer('POST', '/api/v1/accounts', { externalId: 'V-1', name: 'Nope' })).status).toBe(403)
+    expect((await ctx.as(acme, 'csm')('DELETE', `/api/v1/accounts/${account.id}`)).status).toBe(403)
+    expect((await ctx.as(acme, 'manager')('DELETE', `/api/v1/accounts/${account.id}`)).status).toBe(204)
+  })
+
+  it("never lets workspace B's keys or users read or write workspace A's accounts", async () => {
+    const account = await makeAccount(ctx.handle.db, acme.id, { externalId: 'SECRET-1' })
+    const globexKey = await ctx.createKey(globex, ['read', 'write'])
+    const asGlobex = ctx.withKey(globexKey)
+    expect((await asGlobex('GET', `/api/v1/accounts/${account.id}`)).status).toBe(404)
+    expect((await asGlobex('PATCH', `/api/v1/accounts/${account.id}`, { name: 'Hijacked' })).status).toBe(404)
+    expect((await asGlobex('DELETE', `/api/v1/accounts/${account.id}`)).status).toBe(404)
+    const list = (await (await asGlobex('GET', '/api/v1/accounts?external_id=SECRET-1')).json()) as Page
+    expect(list.items).toEqual([])
+    expect((await asGlobex('POST', '/api/v1/revenue-movements', { accountId: account.id, kind: 'expansion', effectiveDate: '2025-01-01', amount: 5 })).status).toBe(404)
+    expect((await ctx.as(globex, 'owner')('GET', `/api/v1/accounts/${account.id}`)).status).toBe(404)
+    const mine = await ctx.as(acme, 'viewer')('GET', `/api/v1/accounts/${account.id}`)
+    expect(await mine.json()).toMatchObject({ name: account.name })
+  })
+
+  it('limits API keys to their scopes', async () => {
+    const ingestOnly = ctx.withKey(await ctx.createKey(acme, ['ingest']))
+    expect((await ingestOnly('GET', '/api/v1/accounts')).status).toBe(403)
+    const readOnly = ctx.withKey(await ctx.createKey(acme, ['read']))
+    expect((await readOnly('GET', '/api/v1/accounts')).status).toBe(200)
+    expect((await readOnly('POST', '/api/v1/accounts', { externalId: 'K-1', name: 'No' })).status).toBe(403)
+    const writer = ctx.withKey(await ctx.createKey(acme, ['write']))
+    expect((await writer('POST', '/api/v1/accounts', { externalId: 'K-2', name: 'Yes' })).status).toBe(201)
+    expect((await ctx.withKey('bsn_000000000000_notarealkeynotarealkey')('GET', '/api/v1/accounts')).status).toBe(401)
+  })
+})
