@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { apiKeyScopes, roles, type ApiKeyScope } from '../shared/roles'
 import { runOperation, withDatabase } from './admin-client'
 import { buildWebIfNeeded } from './build-web'
+import { loadConfig } from '../server/platform/config'
+import { readDataDirOwner } from '../server/platform/data-dir-lock'
 
 const integer = (name: string) => (value: string) => {
   const parsed = Number(value)
@@ -21,6 +23,12 @@ program
   .option('--port <port>', 'port to listen on (default PORT or 3000)', integer('port'))
   .action(async (options: { role: 'all' | 'web' | 'worker'; port?: number }) => {
     if (options.port !== undefined) process.env.PORT = String(options.port)
+    // Refuse a second server on one PGlite data dir before doing any work.
+    const config = loadConfig()
+    if (!config.databaseUrl) {
+      const owner = readDataDirOwner(config.dataDir)
+      if (owner) throw new Error(`The data directory ${config.dataDir} is in use by Bosun process ${owner.pid}${owner.port ? ` (http://127.0.0.1:${owner.port})` : ''}`)
+    }
     if (options.role !== 'worker') buildWebIfNeeded()
     const { startBosun } = await import('../server/server')
     const running = await startBosun({ role: options.role })
