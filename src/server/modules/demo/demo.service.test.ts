@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrateDb, openDb, queryRows, type DbHandle } from '../../platform/db'
+import { queryRows, type DbHandle } from '../../platform/db'
+import { createTestDb } from '../../testing/test-db'
 import { verifyPassword } from '../identity'
 import { deleteWorkspaceBySlug, DemoWorkspaceExistsError, generateDemoWorld, type DemoResult } from './demo.service'
 
@@ -11,8 +12,7 @@ let result: DemoResult
 const steps: string[] = []
 
 beforeAll(async () => {
-  handle = await openDb({})
-  await migrateDb(handle)
+  handle = await createTestDb()
   result = await generateDemoWorld(handle.db, { ...params, onProgress: (step) => steps.push(step) })
 }, 120_000)
 
@@ -140,9 +140,8 @@ describe('generateDemoWorld', () => {
   }, 60_000)
 
   it('generates the same world into another database from the same seed', async () => {
-    const second = await openDb({})
+    const second = await createTestDb()
     try {
-      await migrateDb(second)
       const again = await generateDemoWorld(second.db, { ...params, password: 'another-password' })
       const snapshot = async (h: DbHandle, workspaceId: string) =>
         queryRows<Record<string, unknown>>(
