@@ -1,6 +1,8 @@
 import crypto from 'node:crypto'
 import path from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
 import { sql } from 'drizzle-orm'
 import { adminOperationSchemas, buildDemoWorkspace, buildEmptyWorkspace, runAdminOperation, type AdminOperation } from './admin-operations'
 import { createApp } from './app'
@@ -122,6 +124,7 @@ export async function startBosun(options: { role?: Role; config?: BosunConfig; l
  */
 function mountControlEndpoint(app: ReturnType<typeof createApp>, deps: AppDeps, token: string) {
   app.post('/internal/cli/:operation', async (c) => {
+    if (!isLoopback(c)) return problemResponse(c, 403, 'Forbidden', 'The control endpoint answers on loopback only')
     const presented = c.req.header('x-bosun-control-token') ?? ''
     const valid = presented.length === token.length && crypto.timingSafeEqual(Buffer.from(presented), Buffer.from(token))
     if (!valid) return problemResponse(c, 403, 'Forbidden', 'Control token missing or wrong')
@@ -134,4 +137,13 @@ function mountControlEndpoint(app: ReturnType<typeof createApp>, deps: AppDeps, 
       return handleError(error as Error, c, deps.logger)
     }
   })
+}
+
+function isLoopback(c: Context): boolean {
+  try {
+    const address = getConnInfo(c).remote.address ?? ''
+    return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.')
+  } catch {
+    return false
+  }
 }
