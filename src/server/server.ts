@@ -8,7 +8,7 @@ import { adminOperationSchemas, buildDemoWorkspace, buildEmptyWorkspace, runAdmi
 import { createApp } from './app'
 import { loadConfig, type BosunConfig } from './platform/config'
 import { acquireDataDirLock, type DataDirLock } from './platform/data-dir-lock'
-import { migrateDb, openDb, queryRows, type DbHandle } from './platform/db'
+import { STARTUP_LOCK, migrateDb, openDb, pgErrorCode, queryRows, withAdvisoryLock, type DbHandle } from './platform/db'
 import { handleError, problemResponse, type AppDeps } from './platform/http'
 import { startJobs, type Jobs } from './platform/jobs'
 import { createLogger, type Logger } from './platform/logging'
@@ -24,11 +24,15 @@ export type RunningBosun = {
   stop: () => Promise<void>
 }
 
-export async function openDatabase(config: BosunConfig, logger: Logger): Promise<{ handle: DbHandle; lock: DataDirLock | null }> {
+export async function openDatabase(
+  config: BosunConfig,
+  logger: Logger,
+  alsoUnderLock?: (handle: DbHandle) => Promise<void>,
+): Promise<{ handle: DbHandle; lock: DataDirLock | null }> {
   const lock = config.databaseUrl ? null : acquireDataDirLock(config.dataDir)
   try {
     const handle = await openDb({ databaseUrl: config.databaseUrl, pgliteDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pgdata') })
-    await migrateDb(handle)
+    await migrateDb(handle, { alsoUnderLock: alsoUnderLock ? () => alsoUnderLock(handle) : undefined })
     logger.debug({ kind: handle.kind }, 'database ready')
     return { handle, lock }
   } catch (error) {
@@ -53,7 +57,7 @@ async function bootstrap(deps: AppDeps) {
     }
   } catch (error) {
     // Another process on the same PostgreSQL may have bootstrapped first.
-    if ((error as { code?: string }).code === '23505' || (error as Error).name === 'DemoWorkspaceExistsError') return
+    if (pgErrorCode(error) === '23505' || (error as Error).name === 'DemoWorkspaceExistsError') return
     throw error
   }
   printCredentials(config, adminPassword)
@@ -78,11 +82,14 @@ export async function startBosun(options: { role?: Role; config?: BosunConfig; l
   if (!config.databaseUrl && role !== 'all') {
     throw new Error(`--role ${role} needs DATABASE_URL: embedded PGlite runs web and worker in one process (--role all)`)
   }
-  const { handle, lock } = await openDatabase(config, logger)
-  let jobs: Jobs | null = null
+  const started: { jobs?: Jobs } = {}
+  const { handle, lock } = await openDatabase(config, logger, async (opened) => {
+    started.jobs = await startJobs({ handle: opened, logger, runWorkers: role !== 'web', definitions: [] })
+  })
+  const jobs = started.jobs
   let server: ServerType | null = null
   try {
-    jobs = await startJobs({ handle, logger, runWorkers: role !== 'web', definitions: [] })
+    if (!jobs) throw new Error('the job system did not start')
     const deps: AppDeps = { db: handle.db, dbHandle: handle, jobs, logger, config }
     for (const definition of jobDefinitions(deps)) await jobs.register(definition)
 
@@ -99,12 +106,13 @@ export async function startBosun(options: { role?: Role; config?: BosunConfig; l
       lock?.setPort(port)
       logger.info({ url: `http://localhost:${port}`, database: handle.kind, role }, 'Bosun is listening')
     }
-    if (role !== 'worker') await bootstrap(deps)
+    // Under the start-up lock so that of several processes on one empty database, one builds the demo.
+    if (role !== 'worker') await withAdvisoryLock(handle, STARTUP_LOCK, () => bootstrap(deps))
     if (port) process.stdout.write(`\n  Bosun is ready: http://localhost:${port}  (API docs: http://localhost:${port}/api/docs)\n\n`)
 
     const stop = async () => {
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()))
-      await jobs?.stop()
+      await jobs.stop()
       await handle.close()
       lock?.release()
     }

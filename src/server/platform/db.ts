@@ -106,21 +106,49 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<DbHa
 
 const MIGRATION_LOCK = 7_240_451
 
-/** Applies committed migrations; on PostgreSQL an advisory lock lets many processes start at once. */
-export async function migrateDb(handle: DbHandle): Promise<void> {
-  if (handle.pglite) {
-    await migratePglite(drizzlePglite(handle.pglite), { migrationsFolder })
-    return
-  }
-  if (!handle.pool) throw new Error('database handle has neither PGlite nor a pool')
+/**
+ * Runs `work` while holding a PostgreSQL session advisory lock, so one process at a time does
+ * start-up work (migrations, pg-boss's schema, first-start bootstrap). PGlite has one process.
+ */
+export async function withAdvisoryLock<Result>(handle: DbHandle, lockKey: number, work: () => Promise<Result>): Promise<Result> {
+  if (!handle.pool) return work()
   const client = await handle.pool.connect()
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
-    await migratePg(drizzlePg(client), { migrationsFolder })
+    await client.query('SELECT pg_advisory_lock($1)', [lockKey])
+    return await work()
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
+    await client.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined)
     client.release()
   }
+}
+
+export const STARTUP_LOCK = MIGRATION_LOCK
+
+/**
+ * Applies committed migrations under the start-up lock; `alsoUnderLock` runs more start-up DDL
+ * (pg-boss creating its schema) before release, because concurrent CREATE SCHEMA IF NOT EXISTS collides.
+ */
+export async function migrateDb(handle: DbHandle, options: { alsoUnderLock?: () => Promise<void> } = {}): Promise<void> {
+  await withAdvisoryLock(handle, MIGRATION_LOCK, async () => {
+    await migrate(handle)
+    await options.alsoUnderLock?.()
+  })
+}
+
+async function migrate(handle: DbHandle): Promise<void> {
+  if (handle.pglite) return migratePglite(drizzlePglite(handle.pglite), { migrationsFolder })
+  // The migrator runs on the pool: its statements need no session state of their own.
+  return migratePg(handle.db as unknown as Parameters<typeof migratePg>[0], { migrationsFolder })
+}
+
+/** The SQLSTATE of a database error, also when drizzle wraps it (DrizzleQueryError.cause). */
+export function pgErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
 }
 
 /** Runs a drizzle SQL fragment and returns plain rows, the same shape on both drivers. */

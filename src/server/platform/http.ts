@@ -6,7 +6,7 @@ import { ZodError } from 'zod'
 import type { FieldError, Problem } from '../../shared/problem'
 import type { Permission, Role, ApiKeyScope } from '../../shared/roles'
 import type { BosunConfig } from './config'
-import type { Db, DbHandle } from './db'
+import { pgErrorCode, type Db, type DbHandle } from './db'
 import type { Jobs } from './jobs'
 import type { Logger } from './logging'
 
@@ -117,7 +117,7 @@ export function handleError(error: Error, c: Context, logger: Logger): Response 
     const errors = status === 400 && detail?.toLowerCase().includes('json') ? [{ field: 'body', message: detail }] : undefined
     return problemResponse(c, status, status === 400 ? 'Bad Request' : 'Error', detail, errors)
   }
-  const pgCode = (error as { code?: unknown }).code
+  const pgCode = pgErrorCode(error)
   // Constraint violations come from client data (a duplicate key, a reference to nothing).
   if (pgCode === '23505') return problemResponse(c, 409, 'Conflict', 'A record with the same unique value already exists')
   if (pgCode === '23503') return problemResponse(c, 422, 'Unprocessable Content', 'A referenced record does not exist')

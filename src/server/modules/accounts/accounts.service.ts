@@ -1,4 +1,4 @@
-import type { Db } from '../../platform/db'
+import { pgErrorCode, type Db } from '../../platform/db'
 import { ProblemError, badRequest, conflict, decodeCursor, encodeCursor, notFound } from '../../platform/http'
 import { findUser } from '../identity'
 import type { AccountListFilters } from './accounts.contracts'
@@ -194,7 +194,7 @@ export async function recordRevenueMovement(db: Db, input: RecordMovementInput):
   try {
     return await db.transaction((tx) => recordMovementInTransaction(tx, input))
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw conflict(`A movement with externalId ${input.externalId} already exists`, 'externalId')
+    if (pgErrorCode(error) === '23505') throw conflict(`A movement with externalId ${input.externalId} already exists`, 'externalId')
     throw error
   }
 }
