@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from './platform/db'
 import { ProblemError } from './platform/http'
@@ -107,6 +108,8 @@ export async function buildDemoWorkspace(db: Db, params: DemoWorkspaceParams) {
   if (params.replace) await deleteWorkspaceBySlug(db, params.slug)
   const started = Date.now()
   const result = await generateDemoWorld(db, { accounts: params.accounts, months: params.months, seed: params.seed, slug: params.slug, onProgress: params.onProgress })
+  // Fresh bulk-loaded tables have no planner statistics (PGlite has no autovacuum at all).
+  await db.execute(sql`ANALYZE`)
   const adminEmail = params.adminEmail ?? 'admin@bosun.local'
   const adminPassword = params.adminPassword ?? generatePassword()
   await createUser(db, { workspaceId: result.workspaceId, email: adminEmail, name: 'Bosun Admin', role: 'owner', password: adminPassword, actor: cliActor })

@@ -10,12 +10,18 @@ import { loadConfig, type BosunConfig } from './platform/config'
 import { acquireDataDirLock, type DataDirLock } from './platform/data-dir-lock'
 import { STARTUP_LOCK, migrateDb, openDb, pgErrorCode, queryRows, withAdvisoryLock, type DbHandle } from './platform/db'
 import { handleError, problemResponse, type AppDeps } from './platform/http'
-import { startJobs, type Jobs } from './platform/jobs'
+import { startJobs, type JobDefinition, type Jobs } from './platform/jobs'
 import { createLogger, type Logger } from './platform/logging'
 import { jobDefinitions } from './modules/jobs'
 import { generatePassword } from './modules/identity'
 
 export type Role = 'all' | 'web' | 'worker'
+
+/** PGlite has no autovacuum: without fresh statistics the planner picks bad plans as data grows. */
+function platformJobs(handle: DbHandle): JobDefinition<object>[] {
+  if (handle.kind !== 'pglite') return []
+  return [{ queue: 'platform.analyze', cron: '23 * * * *', handler: async () => void (await handle.executeSql('ANALYZE')) }]
+}
 
 export type RunningBosun = {
   deps: AppDeps
@@ -91,7 +97,7 @@ export async function startBosun(options: { role?: Role; config?: BosunConfig; l
   try {
     if (!jobs) throw new Error('the job system did not start')
     const deps: AppDeps = { db: handle.db, dbHandle: handle, jobs, logger, config }
-    for (const definition of jobDefinitions(deps)) await jobs.register(definition)
+    for (const definition of [...jobDefinitions(deps), ...platformJobs(handle)]) await jobs.register(definition)
 
     let port: number | null = null
     if (role !== 'worker' && options.listen !== false) {

@@ -116,7 +116,7 @@ export type AccountQuery = {
   limit?: number
   cursor?: string
 }
-export type AccountPage = { items: Account[]; nextCursor: string | null; total: number }
+export type AccountPage = { items: Account[]; nextCursor: string | null; total: number; totalCapped: boolean }
 
 export type AccountFacets = {
   plans: string[]

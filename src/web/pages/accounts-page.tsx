@@ -181,7 +181,8 @@ export default function AccountsPage() {
         description={
           page ? (
             <span data-testid="accounts-total">
-              {formatNumber(page.total)} {page.total === 1 ? 'account' : 'accounts'}
+              {formatNumber(page.total)}
+              {page.totalCapped ? '+' : ''} {page.total === 1 ? 'account' : 'accounts'}
               {activeFilterCount > 0 ? ' match the current filters' : ' in this workspace'}
             </span>
           ) : (
@@ -406,6 +407,7 @@ export default function AccountsPage() {
             <Group justify="space-between" px="md" py="xs" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
               <Text size="sm" c="dimmed" data-testid="accounts-range">
                 Showing {formatNumber(firstRow)}–{formatNumber(firstRow + rows.length - 1)} of {formatNumber(page.total)}
+                {page.totalCapped ? '+' : ''}
               </Text>
               <Group gap="xs">
                 {accounts.isFetching ? <Loader size={14} /> : null}
@@ -423,7 +425,7 @@ export default function AccountsPage() {
                 </Tooltip>
                 <Text size="sm" fw={500} miw={56} ta="center">
                   Page {pageIndex + 1}
-                  {page.total ? ` / ${formatNumber(Math.max(1, Math.ceil(page.total / PAGE_SIZE)))}` : ''}
+                  {page.total ? ` / ${formatNumber(Math.max(1, Math.ceil(page.total / PAGE_SIZE)))}${page.totalCapped ? '+' : ''}` : ''}
                 </Text>
                 <Button
                   variant="default"

@@ -100,7 +100,12 @@ export const AccountListQuery = z.object({
 export type AccountListFilters = z.infer<typeof AccountListQuery>
 
 export const AccountPageSchema = z
-  .object({ items: z.array(AccountSchema), nextCursor: z.string().nullable(), total: z.number().int() })
+  .object({
+    items: z.array(AccountSchema),
+    nextCursor: z.string().nullable(),
+    total: z.number().int().describe('Accounts matching the filters, counted up to 10,000'),
+    totalCapped: z.boolean().describe('true when more than 10,000 match (total is then 10,000)'),
+  })
   .openapi('AccountPage')
 
 export const AccountFacetsSchema = z

@@ -11,6 +11,9 @@ export type AccountWithOwner = Account & { ownerName: string | null }
 export type RevenueMovement = typeof revenueMovements.$inferSelect
 export type NewRevenueMovement = typeof revenueMovements.$inferInsert
 
+/** Lists count matches up to this many and then say "more than". */
+export const COUNT_CAP = 10_000
+
 const accountColumns = {
   workspaceId: accounts.workspaceId,
   id: accounts.id,
@@ -81,7 +84,7 @@ function filterConditions(workspaceId: string, filters: Omit<AccountListFilters,
 export async function listAccounts(
   db: Db,
   params: { workspaceId: string; filters: AccountListFilters; after?: [unknown, string]; today: string },
-): Promise<{ rows: (AccountWithOwner & { sortValue: unknown })[]; total: number }> {
+): Promise<{ rows: (AccountWithOwner & { sortValue: unknown })[]; total: number; totalCapped: boolean }> {
   const { filters } = params
   const key = sortKey(filters.sort)
   const conditions = filterConditions(params.workspaceId, filters, params.today)
@@ -103,12 +106,17 @@ export async function listAccounts(
     .where(and(...conditions))
     .orderBy(...order)
     .limit(filters.limit + 1)
-  const countQuery = db
-    .select({ total: sql<number>`count(*)::int` })
+  // Counting stops at the cap: an exact count of 40,000 matches cost more than the page itself.
+  const counted = db
+    .select({ one: sql`1` })
     .from(accounts)
     .where(and(...countConditions))
+    .limit(COUNT_CAP + 1)
+    .as('counted')
+  const countQuery = db.select({ total: sql<number>`count(*)::int` }).from(counted)
   const [rows, [count]] = await Promise.all([rowsQuery, countQuery])
-  return { rows, total: count?.total ?? 0 }
+  const total = count?.total ?? 0
+  return { rows, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP }
 }
 
 export async function findAccount(db: Db, params: { workspaceId: string; accountId: string }): Promise<AccountWithOwner | undefined> {

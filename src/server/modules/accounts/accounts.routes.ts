@@ -167,7 +167,7 @@ export function accountRoutes(deps: AppDeps) {
   return createRouter()
     .openapi(listRoute, async (c) => {
       const page = await service.listAccounts(db, { workspaceId: c.get('auth').workspaceId, filters: c.req.valid('query') })
-      return c.json({ items: page.items.map(toAccountDto), nextCursor: page.nextCursor, total: page.total }, 200)
+      return c.json({ items: page.items.map(toAccountDto), nextCursor: page.nextCursor, total: page.total, totalCapped: page.totalCapped }, 200)
     })
     .openapi(facetsRoute, async (c) => {
       const workspaceId = c.get('auth').workspaceId

@@ -23,7 +23,7 @@ export async function listAccounts(db: Db, params: { workspaceId: string; filter
   const items = result.rows.slice(0, params.filters.limit)
   const last = items[items.length - 1]
   const nextCursor = result.rows.length > params.filters.limit && last ? encodeCursor([last.sortValue, last.id]) : null
-  return { items: items.map(({ sortValue: _sortValue, ...account }) => account), nextCursor, total: result.total }
+  return { items: items.map(({ sortValue: _sortValue, ...account }) => account), nextCursor, total: result.total, totalCapped: result.totalCapped }
 }
 
 export async function getAccount(db: Db, params: { workspaceId: string; accountId: string }) {

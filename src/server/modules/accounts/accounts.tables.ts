@@ -38,6 +38,8 @@ export const accounts = pgTable(
     index('accounts_workspace_renewal_asc_idx').on(table.workspaceId, sql`coalesce(${table.renewalDate}, '9999-12-31'::date)`, table.id),
     index('accounts_workspace_renewal_desc_idx').on(table.workspaceId, sql`coalesce(${table.renewalDate}, '0001-01-01'::date)`, table.id),
     index('accounts_workspace_name_idx').on(table.workspaceId, table.name, table.id),
+    // The accounts list filtered by plan and sorted by ARR (the most common view at scale).
+    index('accounts_workspace_plan_arr_idx').on(table.workspaceId, table.plan, table.arr, table.id),
     index('accounts_workspace_owner_idx').on(table.workspaceId, table.ownerId, table.arr),
     index('accounts_workspace_parent_idx').on(table.workspaceId, table.parentId),
     // Substring search over name and domain ("acme", "acme.io") at 100k+ accounts.

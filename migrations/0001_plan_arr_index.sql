@@ -1,0 +1,1 @@
+CREATE INDEX "accounts_workspace_plan_arr_idx" ON "accounts" USING btree ("workspace_id","plan","arr","id");
