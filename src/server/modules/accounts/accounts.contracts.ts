@@ -103,8 +103,8 @@ export const AccountPageSchema = z
   .object({
     items: z.array(AccountSchema),
     nextCursor: z.string().nullable(),
-    total: z.number().int().describe('Accounts matching the filters, counted up to 10,000'),
-    totalCapped: z.boolean().describe('true when more than 10,000 match (total is then 10,000)'),
+    total: z.number().int().describe('Accounts matching the filters, counted up to 1,000'),
+    totalCapped: z.boolean().describe('true when more than 1,000 match (total is then 1,000)'),
   })
   .openapi('AccountPage')
 

@@ -28,5 +28,8 @@ export const contacts = pgTable(
     uniqueIndex('contacts_workspace_external_id_key').on(table.workspaceId, table.externalId).where(sql`${table.externalId} is not null`),
     uniqueIndex('contacts_workspace_email_key').on(table.workspaceId, sql`lower(${table.email})`).where(sql`${table.email} is not null`),
     index('contacts_workspace_account_idx').on(table.workspaceId, table.accountId),
+    // Workspace-wide lists (by name) and search by name or email.
+    index('contacts_workspace_name_idx').on(table.workspaceId, table.name, table.id),
+    index('contacts_search_trgm_idx').using('gin', sql`(lower(${table.name} || ' ' || coalesce(${table.email}, ''))) gin_trgm_ops`),
   ],
 )

@@ -29,6 +29,7 @@ export const subscriptions = pgTable(
     foreignKey({ columns: [table.workspaceId, table.accountId], foreignColumns: [accounts.workspaceId, accounts.id] }).onDelete('cascade'),
     uniqueIndex('subscriptions_workspace_external_id_key').on(table.workspaceId, table.externalId).where(sql`${table.externalId} is not null`),
     index('subscriptions_workspace_account_idx').on(table.workspaceId, table.accountId, table.startDate),
+    index('subscriptions_workspace_start_idx').on(table.workspaceId, table.startDate, table.id),
     index('subscriptions_workspace_end_idx').on(table.workspaceId, table.endDate),
   ],
 )

@@ -29,6 +29,7 @@ export const tickets = pgTable(
     foreignKey({ columns: [table.workspaceId, table.accountId], foreignColumns: [accounts.workspaceId, accounts.id] }).onDelete('cascade'),
     uniqueIndex('tickets_workspace_external_id_key').on(table.workspaceId, table.externalId).where(sql`${table.externalId} is not null`),
     index('tickets_workspace_account_opened_idx').on(table.workspaceId, table.accountId, table.openedAt.desc()),
+    index('tickets_workspace_opened_idx').on(table.workspaceId, table.openedAt, table.id),
     index('tickets_workspace_status_idx').on(table.workspaceId, table.status),
   ],
 )

@@ -24,6 +24,7 @@ export const touchpoints = pgTable(
   (table) => [
     primaryKey({ columns: [table.workspaceId, table.id] }),
     foreignKey({ columns: [table.workspaceId, table.accountId], foreignColumns: [accounts.workspaceId, accounts.id] }).onDelete('cascade'),
+    index('touchpoints_workspace_at_idx').on(table.workspaceId, table.occurredAt, table.id),
     index('touchpoints_workspace_account_at_idx').on(table.workspaceId, table.accountId, table.occurredAt.desc()),
   ],
 )

@@ -1,0 +1,2 @@
+export { portfolioRoutes } from './portfolio.routes'
+export { portfolioSummary, renewalWindowDays } from './portfolio.service'
