@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db'
-import { ProblemError, badRequest, decodeCursor, encodeCursor, notFound, type AuthContext } from '../../platform/http'
+import { ProblemError, badRequest, decodeTimestampCursor, encodeCursor, notFound, type AuthContext } from '../../platform/http'
 import { getAccount } from '../accounts'
 import { assertContactsOfAccount } from '../contacts'
 import type { TouchpointListFilters } from './touchpoints.contracts'
@@ -31,26 +31,13 @@ export type CreateTouchpointInput = {
 
 export type UpdateTouchpointInput = Partial<CreateTouchpointInput>
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-// The stored instant as PostgreSQL prints it ('2025-05-01 12:00:00.123456+00').
-const timestampText = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?([+-]\d{2}(:?\d{2}){0,2}|Z)?$/
-const isCursorKey = (value: unknown): value is string => typeof value === 'string' && timestampText.test(value)
-
-/** A cursor is client input: a forged one is a 400 naming `cursor`, never a database error. */
-function cursorAfter(cursor: unknown[] | undefined): [string, string] | undefined {
-  if (!cursor) return undefined
-  const [key, id] = cursor
-  if (isCursorKey(key) && typeof id === 'string' && uuidPattern.test(id)) return [key, id]
-  throw badRequest('cursor', 'is not a cursor returned by this endpoint')
-}
 
 export async function listTouchpoints(db: Db, params: { workspaceId: string; filters: TouchpointListFilters }) {
-  const cursor = decodeCursor(params.filters.cursor, 2)
   const { limit } = params.filters
   const rows = await repo.listTouchpoints(db, {
     workspaceId: params.workspaceId,
     filters: { ...params.filters, limit: limit + 1 },
-    after: cursorAfter(cursor),
+    after: decodeTimestampCursor(params.filters.cursor),
   })
   const items = rows.slice(0, limit)
   const last = items[items.length - 1]
