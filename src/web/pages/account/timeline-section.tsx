@@ -35,6 +35,8 @@ import { useSession } from '../../auth/session'
 import { EmptyState } from '../../components/query-state'
 import { formatDateTime, formatRelative } from '../../lib/format'
 
+const TIMELINE_PREVIEW = 12
+
 const kindMeta: Record<TouchpointKind, { label: string; icon: Icon; color: string }> = {
   note: { label: 'Note', icon: IconNote, color: 'yellow' },
   call: { label: 'Call', icon: IconPhone, color: 'teal' },
@@ -184,6 +186,9 @@ export function TimelineSection({ accountId, touchpoints }: { accountId: string;
         .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt)),
     [touchpoints, filter],
   )
+  // The latest few keep the page short; the rest are one click away.
+  const [expanded, setExpanded] = useState(false)
+  const shown = expanded ? visible : visible.slice(0, TIMELINE_PREVIEW)
   const filterOptions = [
     { value: 'all', label: `All ${touchpoints.length}` },
     ...touchpointKinds.filter((kind) => counts.has(kind)).map((kind) => ({ value: kind, label: kindMeta[kind].label })),
@@ -228,7 +233,7 @@ export function TimelineSection({ accountId, touchpoints }: { accountId: string;
         />
       ) : (
         <Timeline bulletSize={26} lineWidth={2} active={-1} data-testid="timeline-list">
-          {visible.map((touchpoint) => {
+          {shown.map((touchpoint) => {
             const meta = kindMeta[touchpoint.kind] ?? kindMeta.note
             return (
               <Timeline.Item
@@ -245,6 +250,11 @@ export function TimelineSection({ accountId, touchpoints }: { accountId: string;
           })}
         </Timeline>
       )}
+      {visible.length > TIMELINE_PREVIEW ? (
+        <Button variant="subtle" size="xs" mt="sm" fullWidth onClick={() => setExpanded((value) => !value)} data-testid="timeline-toggle">
+          {expanded ? 'Show fewer' : `Show ${visible.length - TIMELINE_PREVIEW} older`}
+        </Button>
+      ) : null}
     </Paper>
   )
 }
