@@ -1,10 +1,5 @@
-import { createRoute } from '@hono/zod-openapi'
+import { createRoute, type z } from '@hono/zod-openapi'
 import { createRouter, jsonResponse, problemResponses, requirePermission, type AppDeps } from '../../platform/http'
-import { toAccountDto, toRevenueMovementDto } from '../accounts'
-import { toContactDto } from '../contacts'
-import { toSubscriptionDto } from '../subscriptions'
-import { toTicketDto } from '../tickets'
-import { toTouchpointDto } from '../touchpoints'
 import { Account360Schema, IdParam } from './account-360.contracts'
 import * as service from './account-360.service'
 
@@ -21,20 +16,9 @@ const account360Route = createRoute({
 export function account360Routes(deps: AppDeps) {
   const { db } = deps
   return createRouter().openapi(account360Route, async (c) => {
-    const view = await service.getAccount360(db, { workspaceId: c.get('auth').workspaceId, accountId: c.req.valid('param').id })
-    return c.json(
-      {
-        account: toAccountDto(view.account),
-        parent: view.parent,
-        children: view.children.map((child) => ({ id: child.id, name: child.name, arr: Number(child.arr) })),
-        owner: view.owner,
-        contacts: view.contacts.map(toContactDto),
-        subscriptions: view.subscriptions.map(toSubscriptionDto),
-        tickets: { items: view.tickets.items.map(toTicketDto), openCount: view.tickets.openCount },
-        touchpoints: view.touchpoints.map(toTouchpointDto),
-        revenue: { series: view.revenue.series, movements: view.revenue.movements.map(toRevenueMovementDto) },
-      },
-      200,
-    )
+    const body = await service.getAccount360Json(db, { workspaceId: c.get('auth').workspaceId, accountId: c.req.valid('param').id })
+    // Already the JSON of Account360Schema, built by PostgreSQL: sent as it is, never parsed or stringified here.
+    // The cast only restores the contract's type, which a body of text cannot carry.
+    return c.body(body, 200, { 'content-type': 'application/json' }) as unknown as ReturnType<typeof c.json<z.infer<typeof Account360Schema>, 200>>
   })
 }

@@ -1,2 +1,2 @@
 export { account360Routes } from './account-360.routes'
-export { getAccount360, account360Limits } from './account-360.service'
+export { getAccount360Json, account360Limits } from './account-360.service'
