@@ -1,5 +1,6 @@
 export * from './accounts.tables'
 export { accountRoutes, toAccountDto, toRevenueMovementDto } from './accounts.routes'
+export { AccountSchema, RevenueMovementSchema } from './accounts.contracts'
 export {
   getAccount,
   listAccounts,
