@@ -165,3 +165,18 @@ export async function isDbReady(db: Db): Promise<boolean> {
     return false
   }
 }
+
+/**
+ * Builds a prepared statement once per database handle: drizzle's query builder costs ~0.2 ms a
+ * call, and a named statement is parsed and planned by PostgreSQL once per connection.
+ */
+export function preparedPerDb<Query>(build: (db: Db) => Query): (db: Db) => Query {
+  const cache = new WeakMap<Db, Query>()
+  return (db) => {
+    const cached = cache.get(db)
+    if (cached) return cached
+    const query = build(db)
+    cache.set(db, query)
+    return query
+  }
+}

@@ -1,5 +1,5 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../platform/db'
+import { preparedPerDb, type Db } from '../../platform/db'
 import { accounts, revenueMovements } from '../accounts'
 import { contactRoles, contacts } from '../contacts'
 import { users } from '../identity'
@@ -7,23 +7,6 @@ import { subscriptions } from '../subscriptions'
 import { openTicketStatuses, tickets } from '../tickets'
 import { touchpoints } from '../touchpoints'
 
-/**
- * The 360 view is read on every account page, at 100k+ accounts. Ten small queries, row mapping
- * and JSON.stringify of a 14–65 KB payload made it Node-bound, so PostgreSQL builds the whole
- * response as JSON text in one prepared statement and the route sends that text as it is.
- * Every subquery reads an index that starts with workspace_id. Other modules' tables are read
- * through their index exports.
- */
-function preparedPerDb<Query>(build: (db: Db) => Query): (db: Db) => Query {
-  const cache = new WeakMap<Db, Query>()
-  return (db) => {
-    const cached = cache.get(db)
-    if (cached) return cached
-    const query = build(db)
-    cache.set(db, query)
-    return query
-  }
-}
 
 /** The list lengths of the 360 view (the API contract describes them). */
 export const account360Limits = { children: 200, contacts: 500, subscriptions: 500, tickets: 50, touchpoints: 50, movements: 100, seriesMonths: 24 } as const

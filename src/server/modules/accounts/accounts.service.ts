@@ -32,6 +32,11 @@ export async function getAccount(db: Db, params: { workspaceId: string; accountI
   return account
 }
 
+/** An account named in a request body (accountId): unknown or another workspace's is a 400 on that field. */
+export async function assertAccountReference(db: Db, params: { workspaceId: string; accountId: string; field?: string }) {
+  if (!(await repo.findAccount(db, params))) throw badRequest(params.field ?? 'accountId', 'is not an account of this workspace')
+}
+
 export const findAccountByExternalId = repo.findAccountByExternalId
 export const listChildAccounts = repo.listChildAccounts
 export const accountFacets = repo.accountFacets

@@ -3,6 +3,7 @@ export { accountRoutes, toAccountDto, toRevenueMovementDto } from './accounts.ro
 export { AccountSchema, RevenueMovementSchema } from './accounts.contracts'
 export {
   getAccount,
+  assertAccountReference,
   listAccounts,
   createAccount,
   updateAccount,

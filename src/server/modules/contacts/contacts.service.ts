@@ -1,6 +1,6 @@
 import { pgErrorCode, type Db } from '../../platform/db'
-import { ProblemError, badRequest, conflict, decodeCursor, encodeCursor, notFound } from '../../platform/http'
-import { getAccount } from '../accounts'
+import { badRequest, conflict, decodeCursor, encodeCursor, notFound } from '../../platform/http'
+import { assertAccountReference } from '../accounts'
 import type { ContactListFilters } from './contacts.contracts'
 import * as repo from './contacts.repo'
 import type { Contact } from './contacts.repo'
@@ -68,15 +68,6 @@ export async function assertContactsOfAccount(db: Db, params: { workspaceId: str
   if (missing.length > 0) throw badRequest(params.field, `${missing.join(', ')} ${missing.length === 1 ? 'is not a contact' : 'are not contacts'} of this account`)
 }
 
-async function assertAccount(db: Db, workspaceId: string, accountId: string) {
-  try {
-    await getAccount(db, { workspaceId, accountId })
-  } catch (error) {
-    // The account is a reference in the body: name the field rather than answer 404 for the URL.
-    if (error instanceof ProblemError && error.status === 404) throw badRequest('accountId', 'is not an account of this workspace')
-    throw error
-  }
-}
 
 async function assertUnique(db: Db, workspaceId: string, fields: { email?: string | null; externalId?: string | null }, contactId?: string) {
   if (fields.email) {
@@ -105,7 +96,7 @@ async function withUniqueFields<T>(db: Db, workspaceId: string, fields: UpdateCo
 
 export async function createContact(db: Db, params: { workspaceId: string; input: CreateContactInput }): Promise<Contact> {
   const { workspaceId, input } = params
-  await assertAccount(db, workspaceId, input.accountId)
+  await assertAccountReference(db, { workspaceId: workspaceId, accountId: input.accountId })
   await assertUnique(db, workspaceId, input)
   return withUniqueFields(db, workspaceId, input, undefined, () => repo.insertContact(db, { ...input, workspaceId }))
 }
@@ -113,7 +104,7 @@ export async function createContact(db: Db, params: { workspaceId: string; input
 export async function updateContact(db: Db, params: { workspaceId: string; contactId: string; input: UpdateContactInput }): Promise<Contact> {
   const { workspaceId, contactId, input } = params
   const before = await getContact(db, { workspaceId, contactId })
-  if (input.accountId && input.accountId !== before.accountId) await assertAccount(db, workspaceId, input.accountId)
+  if (input.accountId && input.accountId !== before.accountId) await assertAccountReference(db, { workspaceId: workspaceId, accountId: input.accountId })
   await assertUnique(db, workspaceId, input, contactId)
   if (Object.keys(input).length === 0) return before
   const updated = await withUniqueFields(db, workspaceId, input, contactId, () => repo.updateContact(db, { workspaceId, contactId, changes: input }))

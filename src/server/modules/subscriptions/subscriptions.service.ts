@@ -1,6 +1,6 @@
 import { pgErrorCode, type Db } from '../../platform/db'
-import { ProblemError, badRequest, conflict, decodeCursor, encodeCursor, notFound } from '../../platform/http'
-import { getAccount } from '../accounts'
+import { badRequest, conflict, decodeCursor, encodeCursor, notFound } from '../../platform/http'
+import { assertAccountReference } from '../accounts'
 import type { SubscriptionListFilters } from './subscriptions.contracts'
 import * as repo from './subscriptions.repo'
 import type { Subscription } from './subscriptions.repo'
@@ -59,15 +59,6 @@ export async function getSubscription(db: Db, params: { workspaceId: string; sub
 export const listAccountSubscriptions = repo.listAccountSubscriptions
 export const findSubscriptionByExternalId = repo.findSubscriptionByExternalId
 
-async function assertAccount(db: Db, workspaceId: string, accountId: string) {
-  try {
-    await getAccount(db, { workspaceId, accountId })
-  } catch (error) {
-    // The account is a reference in the body: name the field rather than answer 404 for the URL.
-    if (error instanceof ProblemError && error.status === 404) throw badRequest('accountId', 'is not an account of this workspace')
-    throw error
-  }
-}
 
 function assertTerm(startDate: string, endDate: string | null | undefined) {
   if (endDate && endDate < startDate) throw badRequest('endDate', `must be on or after startDate (${startDate})`)
@@ -92,7 +83,7 @@ async function withUniqueExternalId<T>(write: () => Promise<T>): Promise<T> {
 export async function createSubscription(db: Db, params: { workspaceId: string; input: CreateSubscriptionInput }): Promise<Subscription> {
   const { workspaceId, input } = params
   assertTerm(input.startDate, input.endDate)
-  await assertAccount(db, workspaceId, input.accountId)
+  await assertAccountReference(db, { workspaceId: workspaceId, accountId: input.accountId })
   await assertExternalIdFree(db, workspaceId, input.externalId)
   return withUniqueExternalId(() => repo.insertSubscription(db, { ...input, workspaceId }))
 }
@@ -105,7 +96,7 @@ export async function updateSubscription(
   const before = await getSubscription(db, { workspaceId, subscriptionId })
   // The term rule holds for the record after the change, so a partial change is checked merged.
   assertTerm(input.startDate ?? before.startDate, input.endDate === undefined ? before.endDate : input.endDate)
-  if (input.accountId && input.accountId !== before.accountId) await assertAccount(db, workspaceId, input.accountId)
+  if (input.accountId && input.accountId !== before.accountId) await assertAccountReference(db, { workspaceId: workspaceId, accountId: input.accountId })
   await assertExternalIdFree(db, workspaceId, input.externalId, subscriptionId)
   if (Object.keys(input).length === 0) return before
   const updated = await withUniqueExternalId(() => repo.updateSubscription(db, { workspaceId, subscriptionId, changes: input }))

@@ -1,6 +1,6 @@
 import { pgErrorCode, type Db } from '../../platform/db'
 import { ProblemError, badRequest, conflict, decodeTimestampCursor, encodeCursor, notFound } from '../../platform/http'
-import { getAccount } from '../accounts'
+import { assertAccountReference } from '../accounts'
 import { assertContactsOfAccount } from '../contacts'
 import type { TicketListFilters } from './tickets.contracts'
 import * as repo from './tickets.repo'
@@ -57,15 +57,6 @@ export async function getTicket(db: Db, params: { workspaceId: string; ticketId:
   return ticket
 }
 
-async function assertAccount(db: Db, workspaceId: string, accountId: string) {
-  try {
-    await getAccount(db, { workspaceId, accountId })
-  } catch (error) {
-    // The account is a reference in the body: name the field rather than answer 404 for the URL.
-    if (error instanceof ProblemError && error.status === 404) throw badRequest('accountId', 'is not an account of this workspace')
-    throw error
-  }
-}
 
 function assertTimes(openedAt: Date, closedAt: Date | null) {
   if (closedAt && closedAt < openedAt) throw badRequest('closedAt', `must be on or after openedAt (${openedAt.toISOString()})`)
@@ -92,7 +83,7 @@ export async function createTicket(db: Db, params: { workspaceId: string; input:
   const openedAt = input.openedAt ? toDate(input.openedAt) : new Date()
   const closedAt = input.closedAt ? toDate(input.closedAt) : null
   assertTimes(openedAt, closedAt)
-  await assertAccount(db, workspaceId, input.accountId)
+  await assertAccountReference(db, { workspaceId: workspaceId, accountId: input.accountId })
   if (input.contactId) await assertContactsOfAccount(db, { workspaceId, accountId: input.accountId, contactIds: [input.contactId], field: 'contactId' })
   await assertExternalIdFree(db, workspaceId, input.externalId)
   return withUniqueExternalId(() => repo.insertTicket(db, { ...input, workspaceId, openedAt, closedAt }))
@@ -107,7 +98,7 @@ export async function updateTicket(db: Db, params: { workspaceId: string; ticket
   // The rules hold for the ticket after the change, so a partial change is checked merged.
   assertTimes(openedAt, closedAt)
   const accountId = input.accountId ?? before.accountId
-  if (accountId !== before.accountId) await assertAccount(db, workspaceId, accountId)
+  if (accountId !== before.accountId) await assertAccountReference(db, { workspaceId: workspaceId, accountId: accountId })
   const contactId = input.contactId === undefined ? before.contactId : input.contactId
   if (contactId && (input.contactId !== undefined || accountId !== before.accountId)) {
     await assertContactsOfAccount(db, { workspaceId, accountId, contactIds: [contactId], field: 'contactId' })

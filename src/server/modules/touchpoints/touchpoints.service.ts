@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db'
-import { ProblemError, badRequest, decodeTimestampCursor, encodeCursor, notFound, type AuthContext } from '../../platform/http'
-import { getAccount } from '../accounts'
+import { ProblemError, decodeTimestampCursor, encodeCursor, notFound, type AuthContext } from '../../platform/http'
+import { assertAccountReference } from '../accounts'
 import { assertContactsOfAccount } from '../contacts'
 import type { TouchpointListFilters } from './touchpoints.contracts'
 import * as repo from './touchpoints.repo'
@@ -53,15 +53,6 @@ export async function getTouchpoint(db: Db, params: { workspaceId: string; touch
   return touchpoint
 }
 
-async function assertAccount(db: Db, workspaceId: string, accountId: string) {
-  try {
-    await getAccount(db, { workspaceId, accountId })
-  } catch (error) {
-    // The account is a reference in the body: name the field rather than answer 404 for the URL.
-    if (error instanceof ProblemError && error.status === 404) throw badRequest('accountId', 'is not an account of this workspace')
-    throw error
-  }
-}
 
 /** A touchpoint is its author's: others may change it only as a lead (or with users:manage). Imported ones have no author. */
 function assertMayChange(actor: TouchpointActor, touchpoint: TouchpointWithAuthor) {
@@ -74,7 +65,7 @@ export async function createTouchpoint(
   params: { workspaceId: string; actor: TouchpointActor; input: CreateTouchpointInput },
 ): Promise<TouchpointWithAuthor> {
   const { workspaceId, input } = params
-  await assertAccount(db, workspaceId, input.accountId)
+  await assertAccountReference(db, { workspaceId: workspaceId, accountId: input.accountId })
   const contactIds = input.contactIds ?? []
   await assertContactsOfAccount(db, { workspaceId, accountId: input.accountId, contactIds, field: 'contactIds' })
   const created = await repo.insertTouchpoint(db, {
@@ -98,7 +89,7 @@ export async function updateTouchpoint(
   const before = await getTouchpoint(db, { workspaceId, touchpointId })
   assertMayChange(params.actor, before)
   const accountId = input.accountId ?? before.accountId
-  if (accountId !== before.accountId) await assertAccount(db, workspaceId, accountId)
+  if (accountId !== before.accountId) await assertAccountReference(db, { workspaceId: workspaceId, accountId: accountId })
   // Moving to another account re-checks the people too: they must belong to the new account.
   if (input.contactIds !== undefined || accountId !== before.accountId) {
     await assertContactsOfAccount(db, { workspaceId, accountId, contactIds: input.contactIds ?? before.contactIds, field: 'contactIds' })
