@@ -4,6 +4,7 @@ import { accountRoutes } from './accounts'
 import { account360Routes } from './account-360'
 import { auditRoutes } from './audit'
 import { contactRoutes } from './contacts'
+import { eventRoutes } from './events'
 import { identityRoutes } from './identity'
 import { portfolioRoutes } from './portfolio'
 import { subscriptionRoutes } from './subscriptions'
@@ -22,5 +23,6 @@ export function moduleRoutes(deps: AppDeps): OpenAPIHono<AppEnv>[] {
     ticketRoutes(deps),
     account360Routes(deps),
     portfolioRoutes(deps),
+    eventRoutes(deps),
   ] as unknown as OpenAPIHono<AppEnv>[]
 }

@@ -16,6 +16,7 @@ const configSchema = z.object({
   BOSUN_ADMIN_PASSWORD: z.string().min(8).optional(),
   BOSUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BOSUN_SECURE_COOKIES: booleanFlag,
+  BOSUN_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(500),
   NODE_ENV: z.string().default('development'),
 })
 
@@ -29,6 +30,8 @@ export type BosunConfig = {
   adminPassword: string | undefined
   logLevel: z.infer<typeof configSchema>['BOSUN_LOG_LEVEL']
   secureCookies: boolean
+  /** Ingestion requests per second an API key may make unless the key sets its own limit (Segment's is 500). */
+  ingestRateLimitPerSecond: number
 }
 
 /** Reads the environment once; a bad variable stops start-up with the variable's name. */
@@ -49,5 +52,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BosunConfig {
     adminPassword: values.BOSUN_ADMIN_PASSWORD,
     logLevel: values.BOSUN_LOG_LEVEL,
     secureCookies: values.BOSUN_SECURE_COOKIES,
+    ingestRateLimitPerSecond: values.BOSUN_INGEST_RATE_LIMIT,
   }
 }

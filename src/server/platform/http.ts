@@ -16,7 +16,7 @@ export type AuthContext = {
   workspaceSlug: string
   actor:
     | { kind: 'user'; userId: string; role: Role; email: string; name: string; sessionId: string }
-    | { kind: 'api_key'; keyId: string; scopes: ApiKeyScope[]; name: string }
+    | { kind: 'api_key'; keyId: string; scopes: ApiKeyScope[]; name: string; rateLimitPerSecond: number | null }
   permissions: ReadonlySet<Permission>
 }
 

@@ -15,6 +15,10 @@ export type JobDefinition<Payload> = {
   /** Cron (UTC) for periodic jobs; the scheduler fires it once across all processes. */
   cron?: string
   batchSize?: number
+  /** pg-boss queue policy; 'stately' keeps at most one job queued and one running (coalescing kicks). */
+  policy?: 'standard' | 'stately' | 'singleton' | 'short'
+  /** Enqueue once when a worker process starts (work left over from a crash is picked up at once). */
+  runAtStart?: boolean
 }
 
 export type Jobs = {
@@ -39,9 +43,10 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
   await boss.start()
 
   const register = async <Payload extends object>(definition: JobDefinition<Payload>) => {
-    await boss.createQueue(definition.queue)
+    await boss.createQueue(definition.queue, definition.policy ? { name: definition.queue, policy: definition.policy } : undefined)
     if (definition.cron && options.runWorkers) await boss.schedule(definition.queue, definition.cron, {})
     if (!options.runWorkers) return
+    if (definition.runAtStart) await boss.send(definition.queue, {})
     await boss.work<Payload>(definition.queue, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
       for (const job of jobs) {
         await definition.handler(job.data, { id: job.id, queue: definition.queue })

@@ -1,6 +1,7 @@
 export * from './contacts.tables'
 export { contactRoutes, toContactDto } from './contacts.routes'
 export { ContactSchema } from './contacts.contracts'
+export { upsertContactsFromProductUsers, type ProductPerson } from './contacts.product-sync'
 export {
   listContacts,
   getContact,

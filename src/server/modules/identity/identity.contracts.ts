@@ -68,6 +68,7 @@ export const ApiKeySchema = z
     lastUsedAt: z.string().datetime().nullable(),
     revokedAt: z.string().datetime().nullable(),
     createdBy: z.string().uuid().nullable(),
+    rateLimitPerSecond: z.number().int().nullable().describe('Ingestion requests per second allowed for this key; null = server default (BOSUN_INGEST_RATE_LIMIT)'),
   })
   .openapi('ApiKey')
 
@@ -75,6 +76,7 @@ export const CreateApiKeyBody = z
   .object({
     name: z.string().trim().min(1).max(100),
     scopes: z.array(z.enum(apiKeyScopes)).min(1, 'choose at least one scope'),
+    rateLimitPerSecond: z.number().int().min(1).max(100_000).nullable().optional(),
   })
   .openapi('CreateApiKeyRequest')
 

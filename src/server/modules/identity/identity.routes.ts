@@ -52,6 +52,7 @@ export const toApiKeyDto = (key: ApiKey) => ({
   lastUsedAt: iso(key.lastUsedAt),
   revokedAt: iso(key.revokedAt),
   createdBy: key.createdBy,
+  rateLimitPerSecond: key.rateLimitPerSecond,
 })
 
 function clientAddress(c: Context<AppEnv>): string {

@@ -164,14 +164,14 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Aut
   return {
     workspaceId: key.workspaceId,
     workspaceSlug: found.workspaceSlug,
-    actor: { kind: 'api_key', keyId: key.id, scopes, name: key.name },
+    actor: { kind: 'api_key', keyId: key.id, scopes, name: key.name, rateLimitPerSecond: key.rateLimitPerSecond },
     permissions: permissionsForScopes(scopes),
   }
 }
 
 export async function createApiKey(
   db: Db,
-  params: { workspaceId: string; name: string; scopes: ApiKeyScope[]; actor: AuditActor },
+  params: { workspaceId: string; name: string; scopes: ApiKeyScope[]; rateLimitPerSecond?: number | null; actor: AuditActor },
 ): Promise<{ apiKey: repo.ApiKey; key: string }> {
   const prefix = crypto.randomBytes(6).toString('hex')
   const secret = crypto.randomBytes(24).toString('base64url')
@@ -181,6 +181,7 @@ export async function createApiKey(
     prefix,
     secretHash: sha256(secret),
     scopes: [...new Set(params.scopes)],
+    rateLimitPerSecond: params.rateLimitPerSecond ?? null,
     createdBy: params.actor.kind === 'user' ? params.actor.userId : null,
   })
   await recordAudit(db, { workspaceId: params.workspaceId, actor: params.actor, action: 'api_key.created', entityType: 'api_key', entityId: apiKey.id, after: apiKey })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, foreignKey } from 'drizzle-orm/pg-core'
+import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, foreignKey } from 'drizzle-orm/pg-core'
 import { workspaces } from '../workspaces'
 
 export const users = pgTable(
@@ -59,6 +59,8 @@ export const apiKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Requests per second this key may make to the ingestion API; null means the server default. */
+    rateLimitPerSecond: integer('rate_limit_per_second'),
   },
   (table) => [
     primaryKey({ columns: [table.workspaceId, table.id] }),

@@ -1,6 +1,7 @@
 export * from './identity.tables'
 export { hashPassword, verifyPassword, generatePassword } from './passwords'
 export { authenticate, SESSION_COOKIE } from './identity.middleware'
+export { authenticateApiKey } from './identity.service'
 export { identityRoutes } from './identity.routes'
 export {
   createWorkspaceWithOwner,
