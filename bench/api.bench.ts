@@ -136,7 +136,7 @@ async function ensureData(kind: DbKind): Promise<{ reused: boolean; seconds?: nu
   }
   log(`${kind}: generating the demo world with ${ACCOUNTS} accounts, ${MONTHS} months (found ${Math.max(existing, 0)})…`)
   const started = Date.now()
-  const output = await runCli(kind, ['demo', '--accounts', String(ACCOUNTS), '--months', String(MONTHS), '--seed', String(SEED), '--workspace', WORKSPACE, '--replace'])
+  const output = await runCli(kind, ['demo', '--accounts', String(ACCOUNTS), '--months', String(MONTHS), '--seed', String(SEED), '--workspace', WORKSPACE, '--replace', '--no-usage'])
   const seconds = round((Date.now() - started) / 1000)
   const result = JSON.parse(output) as { counts: Record<string, number> }
   log(`${kind}: generated in ${seconds}s: ${JSON.stringify(result.counts)}`)

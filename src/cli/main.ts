@@ -59,10 +59,12 @@ program
   .option('--seed <s>', 'random seed (same seed, same world)', integer('seed'), 42)
   .option('--workspace <slug>', 'workspace slug', 'demo')
   .option('--replace', 'delete the workspace first if it exists', false)
+  .option('--no-usage', 'skip the product usage (Segment events sent through ingestion)')
   .option('--admin-email <email>', 'owner to create in the demo workspace', process.env.BOSUN_ADMIN_EMAIL)
   .option('--admin-password <password>', 'their password (default generated)', process.env.BOSUN_ADMIN_PASSWORD)
-  .action(async (options: { accounts: number; months: number; seed: number; workspace: string; replace: boolean; adminEmail?: string; adminPassword?: string }) => {
+  .action(async (options: { accounts: number; months: number; seed: number; workspace: string; replace: boolean; usage: boolean; adminEmail?: string; adminPassword?: string }) => {
     const result = await runOperation('demo', {
+      usage: options.usage,
       accounts: options.accounts,
       months: options.months,
       seed: options.seed,

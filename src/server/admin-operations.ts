@@ -5,7 +5,8 @@ import { ProblemError } from './platform/http'
 import { apiKeyScopes, roles } from '../shared/roles'
 import { createApiKey, createUser, createWorkspaceWithOwner, generatePassword, listApiKeys, revokeApiKey } from './modules/identity'
 import { findWorkspaceBySlug, listWorkspaces } from './modules/workspaces'
-import { deleteWorkspaceBySlug, generateDemoWorld } from './modules/demo'
+import { deleteWorkspaceBySlug, generateDemoWorld, SEND_DEMO_USAGE_QUEUE, sendDemoUsage } from './modules/demo'
+import type { Jobs } from './platform/jobs'
 
 /**
  * Operations the CLI offers. They run in the CLI process against the database, or — when a
@@ -35,6 +36,8 @@ export const adminOperationSchemas = {
     seed: z.number().int(),
     slug: z.string().min(1).default('demo'),
     replace: z.boolean().default(false),
+    /** Send the product usage (Segment events) too; off for large benchmark worlds. */
+    usage: z.boolean().default(true),
     adminEmail: z.string().email().optional(),
     adminPassword: z.string().min(8).optional(),
   }),
@@ -49,7 +52,10 @@ async function workspaceId(db: Db, slug: string): Promise<string> {
   return workspace.id
 }
 
-export async function runAdminOperation(db: Db, operation: AdminOperation, input: unknown): Promise<Record<string, unknown>> {
+/** Inside a running server, `jobs` lets long work (the demo's product usage) continue in the background. */
+export type AdminContext = { jobs?: Jobs }
+
+export async function runAdminOperation(db: Db, operation: AdminOperation, input: unknown, context: AdminContext = {}): Promise<Record<string, unknown>> {
   switch (operation) {
     case 'users.create': {
       const params = adminOperationSchemas['users.create'].parse(input)
@@ -90,7 +96,7 @@ export async function runAdminOperation(db: Db, operation: AdminOperation, input
     }
     case 'demo': {
       const params = adminOperationSchemas.demo.parse(input)
-      return buildDemoWorkspace(db, params)
+      return buildDemoWorkspace(db, params, context)
     }
     case 'workspaces.list': {
       const workspaces = await listWorkspaces(db)
@@ -104,7 +110,7 @@ export type DemoWorkspaceParams = z.infer<(typeof adminOperationSchemas)['demo']
 }
 
 /** The demo world plus an owner to log in with (the admin credentials printed at start). */
-export async function buildDemoWorkspace(db: Db, params: DemoWorkspaceParams) {
+export async function buildDemoWorkspace(db: Db, params: DemoWorkspaceParams, context: AdminContext = {}) {
   if (params.replace) await deleteWorkspaceBySlug(db, params.slug)
   const started = Date.now()
   const result = await generateDemoWorld(db, { accounts: params.accounts, months: params.months, seed: params.seed, slug: params.slug, onProgress: params.onProgress })
@@ -113,10 +119,20 @@ export async function buildDemoWorkspace(db: Db, params: DemoWorkspaceParams) {
   const adminEmail = params.adminEmail ?? 'admin@bosun.local'
   const adminPassword = params.adminPassword ?? generatePassword()
   await createUser(db, { workspaceId: result.workspaceId, email: adminEmail, name: 'Bosun Admin', role: 'owner', password: adminPassword, actor: cliActor })
+  let usage: Record<string, unknown> = { sent: false }
+  if (params.usage && context.jobs) {
+    await context.jobs.send(SEND_DEMO_USAGE_QUEUE, { workspaceId: result.workspaceId })
+    usage = { sent: 'in the background' }
+  } else if (params.usage) {
+    const sent = await sendDemoUsage(db, { workspaceId: result.workspaceId, drain: true, onProgress: params.onProgress })
+    await db.execute(sql`ANALYZE`)
+    usage = { sent: true, calls: sent.calls }
+  }
   return {
     workspace: result.slug,
     workspaceId: result.workspaceId,
     counts: result.counts,
+    usage,
     seconds: Math.round((Date.now() - started) / 100) / 10,
     admin: { email: adminEmail, password: adminPassword },
     demoUsers: { password: result.password, emails: result.users.map((user) => `${user.email} (${user.role})`) },

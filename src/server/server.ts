@@ -56,7 +56,12 @@ async function bootstrap(deps: AppDeps) {
   try {
     if (config.demoEnabled) {
       logger.info('empty database: building the demo workspace (2,000 accounts, 12 months)…')
-      const result = await buildDemoWorkspace(db, { accounts: 2000, months: 12, seed: 42, slug: 'demo', replace: false, adminEmail: config.adminEmail, adminPassword })
+      // Product usage (~350k Segment calls) streams in through ingestion in the background.
+      const result = await buildDemoWorkspace(
+        db,
+        { accounts: 2000, months: 12, seed: 42, slug: 'demo', replace: false, usage: true, adminEmail: config.adminEmail, adminPassword },
+        { jobs: deps.jobs },
+      )
       logger.info({ counts: result.counts, seconds: result.seconds }, 'demo workspace ready')
     } else {
       await buildEmptyWorkspace(db, { adminEmail: config.adminEmail, adminPassword })
@@ -145,7 +150,7 @@ function mountControlEndpoint(app: ReturnType<typeof createApp>, deps: AppDeps, 
     const operation = c.req.param('operation') as AdminOperation
     if (!(operation in adminOperationSchemas)) return problemResponse(c, 404, 'Not Found', `Unknown operation ${operation}`)
     try {
-      const result = await runAdminOperation(deps.db, operation, await c.req.json())
+      const result = await runAdminOperation(deps.db, operation, await c.req.json(), { jobs: deps.jobs })
       return c.json(result, 200)
     } catch (error) {
       return handleError(error as Error, c, deps.logger)

@@ -45,6 +45,7 @@ describe.skipIf(skipBrowserTests())('account notes in the browser', () => {
       seed: 7,
       slug: 'demo',
       replace: false,
+      usage: false,
       adminEmail: OWNER_EMAIL,
       adminPassword: PASSWORD,
     })

@@ -7,7 +7,9 @@
 import { uuidv7 } from './demo.ids'
 import type { Db } from '../../platform/db'
 import { generatePassword, hashPassword } from '../identity'
-import { deleteWorkspace, findWorkspaceBySlug } from '../workspaces'
+import { drainInbox, ingestCalls, setKeyFeatures } from '../events'
+import { deleteWorkspace, findWorkspaceById, findWorkspaceBySlug } from '../workspaces'
+import { defaultDemoUsage, demoKeyFeatures, demoUsageCalls, type DemoUsageOptions } from './demo.usage'
 import * as repo from './demo.repo'
 import { demoCompany, newWorldCounters, planWorld, simulateAccounts, type AccountWorld, type WorldParams } from './demo.world'
 
@@ -142,9 +144,7 @@ async function writeChunk(db: Db, workspaceId: string, chunk: AccountWorld[], co
   await repo.insertAccountTruth(db, workspaceId, truth)
   await repo.insertTouchpoints(db, workspaceId, touchpoints)
   await repo.insertTickets(db, workspaceId, tickets)
-  // Product usage: each world's `usage` (AccountMonthUsage: latent intensity, seats, expected active
-  // users per account-month, derived from the true health) becomes product events here, generated
-  // and sent through the event-ingestion code once it exists (next issue).
+  // Product usage (each world's `usage`) is sent afterwards through event ingestion: sendDemoUsage.
 
   counts.accounts += accounts.length
   counts.contacts += contacts.length
@@ -153,6 +153,51 @@ async function writeChunk(db: Db, workspaceId: string, chunk: AccountWorld[], co
   counts.demoAccountTruth += truth.length
   counts.touchpoints += touchpoints.length
   counts.tickets += tickets.length
+}
+
+const USAGE_CALLS_PER_INGEST = 2000
+
+/**
+ * Sends the demo world's product usage through the event-ingestion code (validation, inbox, drain),
+ * re-simulating the world from the seed kept in the workspace's settings. Idempotent: messageIds are
+ * deterministic, so a retried job stores nothing twice. With `drain`, it also processes what it sent
+ * (the CLI, which has no worker); otherwise the drain job does.
+ */
+export async function sendDemoUsage(
+  db: Db,
+  params: { workspaceId: string; drain: boolean; usage?: DemoUsageOptions; onProgress?: (step: string, done: number, total: number) => void },
+): Promise<{ calls: number }> {
+  const workspace = await findWorkspaceById(db, params.workspaceId)
+  const demo = workspace?.settings.demo as { seed: number; accounts: number; months: number; today: string } | undefined
+  if (!workspace || !demo) throw new Error(`workspace ${params.workspaceId} is not a demo workspace`)
+  await setKeyFeatures(db, { workspaceId: workspace.id, keyFeatures: [...demoKeyFeatures] })
+  const worldParams: WorldParams = { accounts: demo.accounts, months: demo.months, seed: demo.seed, today: demo.today }
+  const plan = planWorld(worldParams, uuidv7)
+  const progress = params.onProgress ?? (() => undefined)
+  let pending: Record<string, unknown>[] = []
+  let calls = 0
+  let accounts = 0
+  const flush = async () => {
+    if (pending.length === 0) return
+    const outcome = await ingestCalls(db, { workspaceId: workspace.id, sourceKeyId: null, calls: pending, batch: true, options: { receivedAt: new Date() } })
+    if (outcome.errors.length > 0) throw new Error(`demo usage rejected: ${JSON.stringify(outcome.errors.slice(0, 3))}`)
+    calls += outcome.accepted
+    pending = []
+    if (params.drain) await drainInbox(db, { limit: USAGE_CALLS_PER_INGEST })
+    // Small steps, so a server streaming the demo in the background keeps answering requests.
+    await yieldToEventLoop()
+  }
+  for (const world of simulateAccounts(plan, uuidv7, newWorldCounters())) {
+    for (const call of demoUsageCalls(world, demo.seed, demo.today, params.usage ?? defaultDemoUsage)) {
+      pending.push(call)
+      if (pending.length >= USAGE_CALLS_PER_INGEST) await flush()
+    }
+    accounts++
+    if (accounts % 100 === 0) progress('usage', accounts, plan.accounts.length)
+  }
+  await flush()
+  progress('usage', plan.accounts.length, plan.accounts.length)
+  return { calls }
 }
 
 /** Deletes the workspace with this slug and, through cascading foreign keys, everything in it. */

@@ -243,9 +243,9 @@ export type TicketRow = {
 export type TruthRow = { accountId: string; month: string; trueHealth: number }
 
 /**
- * Latent product usage of one account in one month, derived noisily from the true health. Not stored
- * and not generated as events yet: the product-usage generator (event ingestion) will turn these into
- * events (active users, event counts) so that usage becomes an observable churn signal.
+ * Latent product usage of one account in one month, derived noisily from the true health. Not stored:
+ * demo.usage turns it into Segment calls sent through event ingestion, so usage is an observable,
+ * noisy churn signal.
  */
 export type AccountMonthUsage = {
   accountId: string

@@ -1,5 +1,11 @@
 export * from './demo.tables'
-export { generateDemoWorld, deleteWorkspaceBySlug, DemoWorkspaceExistsError, type DemoParams, type DemoResult } from './demo.service'
+import type { AppDeps } from '../../platform/http'
+import { sendDemoUsageJob } from './jobs/send-usage'
+
+export { generateDemoWorld, deleteWorkspaceBySlug, sendDemoUsage, DemoWorkspaceExistsError, type DemoParams, type DemoResult } from './demo.service'
+export { demoUsageCalls, demoKeyFeatures, defaultDemoUsage, type DemoUsageOptions } from './demo.usage'
+export { SEND_DEMO_USAGE_QUEUE } from './jobs/send-usage'
+export const demoJobs = (deps: AppDeps) => [sendDemoUsageJob(deps)]
 export {
   buildWorld,
   planWorld,

@@ -17,6 +17,8 @@ export function drainJob(deps: AppDeps): JobDefinition<Record<string, never>> {
       // If another process holds the drain, the queued kick or the next sweep continues after it.
       const result = await drainInbox(deps.db, { maxBatches: 400 })
       if (result.moved > 0) deps.logger.debug(result, 'event inbox drained')
+      // PGlite has no autovacuum: without this the emptied inbox keeps every dead row's pages.
+      if (result.moved > 0 && !result.busy && deps.dbHandle.kind === 'pglite') await deps.dbHandle.executeSql('VACUUM event_inbox')
     },
   }
 }
