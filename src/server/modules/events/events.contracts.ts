@@ -114,3 +114,7 @@ export const UsageSettingsSchema = z
   .openapi('UsageSettings')
 
 export const AccountIdParam = z.object({ id: z.string().uuid() })
+
+export const EventsStatusSchema = z
+  .object({ inboxDepth: z.number().int().describe('Calls accepted (200) and durably stored, waiting to be processed') })
+  .openapi('EventsStatus')

@@ -23,6 +23,7 @@ import {
   AccountEventsQuery,
   AccountIdParam,
   AccountUsageSchema,
+  EventsStatusSchema,
   IngestResultSchema,
   MAX_BATCH_BYTES,
   MAX_EVENT_BYTES,
@@ -208,6 +209,14 @@ export function eventRoutes(deps: AppDeps) {
     request: { params: AccountIdParam, query: UsageQuery },
     responses: { 200: jsonResponse(AccountUsageSchema, 'Usage metrics and a daily series'), ...problemResponses },
   })
+  const statusRoute = createRoute({
+    method: 'get',
+    path: '/api/v1/events/status',
+    tags: ['Events (Segment-compatible)'],
+    summary: 'Processing backlog: accepted calls not yet moved into events and usage metrics',
+    middleware: [read] as const,
+    responses: { 200: jsonResponse(EventsStatusSchema, 'Backlog'), ...problemResponses },
+  })
   const getSettingsRoute = createRoute({
     method: 'get',
     path: '/api/v1/settings/usage',
@@ -251,6 +260,7 @@ export function eventRoutes(deps: AppDeps) {
       await getAccount(db, { workspaceId: auth.workspaceId, accountId: id })
       return c.json(await service.getAccountUsage(db, { workspaceId: auth.workspaceId, accountId: id, days: c.req.valid('query').days }), 200)
     })
+    .openapi(statusRoute, async (c) => c.json({ inboxDepth: await service.inboxDepth(db, c.get('auth').workspaceId) }, 200))
     .openapi(getSettingsRoute, async (c) => c.json({ keyFeatures: await service.getKeyFeatures(db, c.get('auth').workspaceId) }, 200))
     .openapi(putSettingsRoute, async (c) => {
       const auth = c.get('auth')
