@@ -204,14 +204,18 @@ export async function recordSourceStats(db: Db, workspaceId: string): Promise<vo
       last_received_at = greatest(s.last_received_at, excluded.last_received_at)`)
 }
 
-/** Identified users of this batch that belong to an account: the people to keep as contacts. */
-export async function identifiedUsersOfBatch(db: Db, workspaceId: string) {
+/**
+ * Identified users that belong to an account, from this batch's identify calls or whose account just
+ * became known (identify may come long before group): the people to keep as contacts.
+ */
+export async function identifiedUsersOfBatch(db: Db, workspaceId: string, linkedUsers: string[] = []) {
   return queryRows<{ user_id: string; account_id: string; email: string | null; name: string | null; traits: Record<string, unknown>; last_seen_at: Date | null }>(
     db,
     sql`SELECT pu.user_id, pu.account_id, pu.email, pu.name, pu.traits, pu.last_seen_at
         FROM product_users pu
         WHERE pu.workspace_id = ${workspaceId} AND pu.account_id IS NOT NULL AND pu.user_id NOT LIKE 'anon:%'
-          AND pu.user_id IN (SELECT user_id FROM drain_batch WHERE type = 'identify' AND user_id IS NOT NULL)`,
+          AND (pu.user_id IN (SELECT user_id FROM drain_batch WHERE type = 'identify' AND user_id IS NOT NULL)
+               OR (pu.user_id = ANY(${textArray(linkedUsers)}) AND (pu.email IS NOT NULL OR pu.name IS NOT NULL)))`,
   )
 }
 

@@ -112,13 +112,13 @@ export async function drainInboxOnce(db: Db, options: { limit?: number } = {}): 
     const attached = linkedUsers.length > 0 ? await repo.attachUnmatchedEvents(tx, { workspaceId, userKeys: linkedUsers }) : 0
     await repo.rollUpUsage(tx, workspaceId)
     await repo.recordSourceStats(tx, workspaceId)
-    await syncContacts(tx, workspaceId)
+    await syncContacts(tx, workspaceId, linkedUsers)
     return { moved, inserted, attached, busy: false }
   })
 }
 
-async function syncContacts(db: Db, workspaceId: string) {
-  const identified = await repo.identifiedUsersOfBatch(db, workspaceId)
+async function syncContacts(db: Db, workspaceId: string, linkedUsers: string[]) {
+  const identified = await repo.identifiedUsersOfBatch(db, workspaceId, linkedUsers)
   if (identified.length === 0) return
   const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 400) : null)
   const links = await upsertContactsFromProductUsers(db, {
@@ -156,9 +156,10 @@ export async function attachUnmatched(db: Db): Promise<number> {
     attached += await db.transaction(async (tx) => {
       if (!(await repo.tryDrainLock(tx, DRAIN_LOCK))) return 0
       await repo.createDrainTables(tx)
-      await repo.linkProductUsers(tx, workspaceId)
+      const linked = await repo.linkProductUsers(tx, workspaceId)
       const count = await repo.attachUnmatchedEvents(tx, { workspaceId })
       if (count > 0) await repo.rollUpUsage(tx, workspaceId)
+      if (linked.length > 0) await syncContacts(tx, workspaceId, linked)
       return count
     })
   }
