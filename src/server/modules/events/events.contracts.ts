@@ -118,3 +118,9 @@ export const AccountIdParam = z.object({ id: z.string().uuid() })
 export const EventsStatusSchema = z
   .object({ inboxDepth: z.number().int().describe('Calls accepted (200) and durably stored, waiting to be processed') })
   .openapi('EventsStatus')
+
+export const EventNamesSchema = z
+  .object({ items: z.array(z.object({ event: z.string(), count: z.number().int(), accounts: z.number().int() })) })
+  .openapi('EventNames')
+
+export const EventNamesQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(90) })

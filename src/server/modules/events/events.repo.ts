@@ -361,3 +361,13 @@ export async function setKeyFeatures(db: Db, params: { workspaceId: string; keyF
     INSERT INTO usage_settings (workspace_id, key_features, updated_at) VALUES (${params.workspaceId}, ${textArray(params.keyFeatures)}, now())
     ON CONFLICT (workspace_id) DO UPDATE SET key_features = excluded.key_features, updated_at = now()`)
 }
+
+/** Event names seen in the workspace recently, most used first (for choosing key features). */
+export async function recentEventNames(db: Db, params: { workspaceId: string; days: number }) {
+  return queryRows<{ event: string; n: number; accounts: number }>(
+    db,
+    sql`SELECT event, sum(event_count)::int AS n, count(DISTINCT account_id)::int AS accounts FROM usage_daily_events
+        WHERE workspace_id = ${params.workspaceId} AND day > (now() AT TIME ZONE 'UTC')::date - ${params.days}::int
+        GROUP BY event ORDER BY n DESC, event LIMIT 200`,
+  )
+}

@@ -24,6 +24,8 @@ import {
   AccountIdParam,
   AccountUsageSchema,
   EventsStatusSchema,
+  EventNamesQuery,
+  EventNamesSchema,
   IngestResultSchema,
   MAX_BATCH_BYTES,
   MAX_EVENT_BYTES,
@@ -217,6 +219,15 @@ export function eventRoutes(deps: AppDeps) {
     middleware: [read] as const,
     responses: { 200: jsonResponse(EventsStatusSchema, 'Backlog'), ...problemResponses },
   })
+  const namesRoute = createRoute({
+    method: 'get',
+    path: '/api/v1/events/names',
+    tags: ['Events (Segment-compatible)'],
+    summary: 'Track event names seen in the workspace recently, most used first (to choose key features)',
+    middleware: [read] as const,
+    request: { query: EventNamesQuery },
+    responses: { 200: jsonResponse(EventNamesSchema, 'Event names'), ...problemResponses },
+  })
   const getSettingsRoute = createRoute({
     method: 'get',
     path: '/api/v1/settings/usage',
@@ -261,6 +272,9 @@ export function eventRoutes(deps: AppDeps) {
       return c.json(await service.getAccountUsage(db, { workspaceId: auth.workspaceId, accountId: id, days: c.req.valid('query').days }), 200)
     })
     .openapi(statusRoute, async (c) => c.json({ inboxDepth: await service.inboxDepth(db, c.get('auth').workspaceId) }, 200))
+    .openapi(namesRoute, async (c) =>
+      c.json({ items: await service.listRecentEventNames(db, { workspaceId: c.get('auth').workspaceId, days: c.req.valid('query').days }) }, 200),
+    )
     .openapi(getSettingsRoute, async (c) => c.json({ keyFeatures: await service.getKeyFeatures(db, c.get('auth').workspaceId) }, 200))
     .openapi(putSettingsRoute, async (c) => {
       const auth = c.get('auth')

@@ -243,3 +243,8 @@ export async function listAccountEvents(
 
 export const getKeyFeatures = repo.getKeyFeatures
 export const setKeyFeatures = repo.setKeyFeatures
+
+export async function listRecentEventNames(db: Db, params: { workspaceId: string; days: number }) {
+  const rows = await repo.recentEventNames(db, params)
+  return rows.map((row) => ({ event: row.event, count: row.n, accounts: row.accounts }))
+}

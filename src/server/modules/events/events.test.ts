@@ -314,6 +314,13 @@ describe('usage metrics', () => {
     expect((await ctx.as(acme, 'csm')('GET', `/api/v1/accounts/${account.id}/events?cursor=garbage`)).status).toBe(400)
   })
 
+  it('lists the event names seen recently, most used first', async () => {
+    const names = (await (await ctx.as(acme, 'viewer')('GET', '/api/v1/events/names?days=30')).json()) as { items: { event: string; count: number; accounts: number }[] }
+    const counts = names.items.map((item) => item.count)
+    expect(counts).toEqual([...counts].sort((a, b) => b - a))
+    expect(names.items.find((item) => item.event === 'Export')).toMatchObject({ count: 5000, accounts: 1 })
+  })
+
   it('lets only config writers set key features, and validates them', async () => {
     expect((await ctx.as(acme, 'csm')('PUT', '/api/v1/settings/usage', { keyFeatures: ['A'] })).status).toBe(403)
     const bad = await ctx.as(acme, 'admin')('PUT', '/api/v1/settings/usage', { keyFeatures: [''] })
