@@ -37,7 +37,7 @@ const routine: Record<TouchpointKind, Record<Tone, readonly Template[]>> = {
   meeting: {
     positive: [
       ['Roadmap preview with {company}', 'Presented upcoming releases. {contact} is keen on the improvements to {feature} and volunteered for the beta.'],
-      ['Expansion workshop with {dept}', 'Mapped three new {useCase} processes with {contact}. Strong sponsorship; business case for more seats in progress.'],
+      ['Expansion workshop with {dept}', 'Mapped three new areas for {useCase} with {contact}. Strong sponsorship; business case for more seats in progress.'],
       ['Success plan review: goals met', 'Reviewed the success plan with {contact}: cycle time down {pct}% for {useCase}. Set goals for next quarter.'],
     ],
     neutral: [
