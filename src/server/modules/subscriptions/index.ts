@@ -7,6 +7,7 @@ export {
   createSubscription,
   updateSubscription,
   deleteSubscription,
+  upsertSubscriptionByExternalId,
   listAccountSubscriptions,
   findSubscriptionByExternalId,
   type Subscription,

@@ -1,5 +1,5 @@
 import { pgErrorCode, type Db } from '../../platform/db'
-import { badRequest, conflict, decodeCursor, encodeCursor, notFound } from '../../platform/http'
+import { ProblemError, badRequest, conflict, decodeCursor, encodeCursor, notFound } from '../../platform/http'
 import { assertAccountReference } from '../accounts'
 import type { SubscriptionListFilters } from './subscriptions.contracts'
 import * as repo from './subscriptions.repo'
@@ -102,6 +102,30 @@ export async function updateSubscription(
   const updated = await withUniqueExternalId(() => repo.updateSubscription(db, { workspaceId, subscriptionId, changes: input }))
   if (!updated) throw notFound('Subscription')
   return updated
+}
+
+/**
+ * Creates the subscription with this external id, or updates the one that has it: what a billing
+ * sync (Stripe) calls for every subscription it sees. Fields left out keep their stored values.
+ */
+export async function upsertSubscriptionByExternalId(
+  db: Db,
+  params: { workspaceId: string; input: CreateSubscriptionInput & { externalId: string } },
+): Promise<{ subscription: Subscription; created: boolean; before: Subscription | undefined }> {
+  const { workspaceId, input } = params
+  const existing = await repo.findSubscriptionByExternalId(db, { workspaceId, externalId: input.externalId })
+  if (existing) {
+    return { subscription: await updateSubscription(db, { workspaceId, subscriptionId: existing.id, input }), created: false, before: existing }
+  }
+  try {
+    return { subscription: await createSubscription(db, { workspaceId, input }), created: true, before: undefined }
+  } catch (error) {
+    // Another sync created it in between: update that one instead.
+    if (!(error instanceof ProblemError && error.status === 409)) throw error
+    const raced = await repo.findSubscriptionByExternalId(db, { workspaceId, externalId: input.externalId })
+    if (!raced) throw error
+    return { subscription: await updateSubscription(db, { workspaceId, subscriptionId: raced.id, input }), created: false, before: raced }
+  }
 }
 
 export async function deleteSubscription(db: Db, params: { workspaceId: string; subscriptionId: string }) {

@@ -1,8 +1,19 @@
 import { createRoute } from '@hono/zod-openapi'
-import { createRouter, jsonBody, jsonResponse, problemResponses, requirePermission, type AppDeps } from '../../platform/http'
-import { CreateTicketBody, IdParam, TicketListQuery, TicketPageSchema, TicketSchema, UpdateTicketBody } from './tickets.contracts'
+import { ProblemError, createRouter, jsonBody, jsonResponse, problemBody, problemResponses, requirePermission, type AppDeps } from '../../platform/http'
+import {
+  CreateTicketBody,
+  IdParam,
+  TicketListQuery,
+  TicketPageSchema,
+  TicketSchema,
+  UpdateTicketBody,
+  ZendeskFeedQuery,
+  ZendeskFeedResultSchema,
+  ZendeskTicketSchema,
+} from './tickets.contracts'
 import type { Ticket } from './tickets.repo'
 import * as service from './tickets.service'
+import { MAX_ZENDESK_TICKETS, ingestZendeskTickets } from './tickets.zendesk'
 
 export const toTicketDto = (ticket: Ticket) => ({
   id: ticket.id,
@@ -74,9 +85,72 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Deleted' }, ...problemResponses },
 })
 
+const zendeskTicketRef = { $ref: '#/components/schemas/ZendeskTicket' }
+const zendeskRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/tickets/zendesk',
+  tags,
+  summary: 'Upsert tickets as Zendesk sends them: one ticket, { ticket }, or { tickets, users?, organizations? } (up to 1,000)',
+  description:
+    'Upserts by Zendesk ticket id (the externalId). The account is found, first match wins, from: the ticket custom field named by ' +
+    '`accountField` (holding the account external id); `organization.external_id` of an embedded organization; the sideloaded ' +
+    '`organizations[]` entry with the ticket’s organization_id (its external_id); an account whose trait `zendesk_organization_id` ' +
+    'is the organization_id. The requester (`requester.email`, or `requester_id` through sideloaded `users[]`) links the ticket to a ' +
+    'contact of that account with the same email. status hold → on_hold, deleted removes the ticket; satisfaction_rating.score ' +
+    'good/bad → satisfaction; solved and closed tickets close at solved_at, else updated_at. Each ticket stands alone: 200 when all ' +
+    'were stored; otherwise 400 problem+json whose `errors` name each bad ticket (`index`, `field` like tickets.3.status) and whose ' +
+    '`tickets` list the ones stored anyway.',
+  middleware: [write] as const,
+  request: {
+    query: ZendeskFeedQuery,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            oneOf: [
+              zendeskTicketRef,
+              { type: 'object', required: ['ticket'], properties: { ticket: zendeskTicketRef } },
+              {
+                type: 'object',
+                required: ['tickets'],
+                properties: {
+                  tickets: { type: 'array', maxItems: MAX_ZENDESK_TICKETS, items: zendeskTicketRef },
+                  users: { type: 'array', description: 'Sideloaded users (id, email)', items: { type: 'object' } },
+                  organizations: { type: 'array', description: 'Sideloaded organizations (id, external_id)', items: { type: 'object' } },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonResponse(ZendeskFeedResultSchema, 'Every ticket stored'),
+    ...problemResponses,
+    400: { description: 'Some tickets were refused (errors: index, field, message); the others were stored (tickets)', content: { 'application/problem+json': { schema: ZendeskFeedResultSchema } } },
+  },
+})
+
 export function ticketRoutes(deps: AppDeps) {
   const { db } = deps
-  return createRouter()
+  const router = createRouter()
+  router.openAPIRegistry.register('ZendeskTicket', ZendeskTicketSchema)
+  return router
+    .openapi(zendeskRoute, async (c) => {
+      let body: unknown
+      try {
+        body = await c.req.json()
+      } catch {
+        throw new ProblemError(400, 'Bad Request', 'body: is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }])
+      }
+      // The query was validated by the route (ZendeskFeedQuery); the untyped body leaves c.req.valid untyped.
+      const result = await ingestZendeskTickets(db, { workspaceId: c.get('auth').workspaceId, body, accountField: c.req.query('accountField') })
+      if (result.failed === 0) return c.json(result, 200)
+      const detail = `${result.failed} of ${result.received} tickets refused: ${result.errors.slice(0, 5).map((error) => `${error.field}: ${error.message}`).join('; ')}`
+      return c.body(JSON.stringify({ ...problemBody(400, 'Bad Request', detail), ...result }), 400, { 'content-type': 'application/problem+json' })
+    })
     .openapi(listRoute, async (c) => {
       const page = await service.listTickets(db, { workspaceId: c.get('auth').workspaceId, filters: c.req.valid('query') })
       return c.json({ items: page.items.map(toTicketDto), nextCursor: page.nextCursor, total: page.total }, 200)
