@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../platform/db'
 import { queryRows } from '../../platform/db'
 import { users } from '../identity'
@@ -138,6 +138,22 @@ export async function findAccountByExternalId(db: Db, params: { workspaceId: str
   return row
 }
 
+/**
+ * Accounts whose trait `key` (text or number) is one of `values`, for integrations that keep their
+ * own id in a trait (e.g. zendesk_organization_id). Not indexed: callers look up a batch at once.
+ */
+export async function findAccountsByTrait(
+  db: Db,
+  params: { workspaceId: string; key: string; values: string[] },
+): Promise<{ id: string; value: string }[]> {
+  if (params.values.length === 0) return []
+  return db
+    .select({ id: accounts.id, value: sql<string>`${accounts.traits} ->> ${params.key}` })
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, params.workspaceId), inArray(sql`${accounts.traits} ->> ${params.key}`, params.values)))
+    .limit(params.values.length * 2)
+}
+
 export async function listChildAccounts(db: Db, params: { workspaceId: string; accountId: string }) {
   return db
     .select({ id: accounts.id, name: accounts.name, arr: accounts.arr })
@@ -192,6 +208,29 @@ export async function accountFacets(db: Db, workspaceId: string) {
 export async function insertRevenueMovement(db: Db, movement: NewRevenueMovement): Promise<RevenueMovement> {
   const [row] = await db.insert(revenueMovements).values(movement).returning()
   return row
+}
+
+/**
+ * What the ledger of each of these accounts holds for one subscription: Σ arr_delta of its movements,
+ * by account (revenue_movements_workspace_account_date_idx, then the subscription filter).
+ */
+export async function subscriptionLedgerArr(
+  db: Db,
+  params: { workspaceId: string; accountIds: string[]; subscriptionId: string },
+): Promise<{ accountId: string; arr: number }[]> {
+  if (params.accountIds.length === 0) return []
+  const rows = await db
+    .select({ accountId: revenueMovements.accountId, arr: sql<number>`coalesce(sum(${revenueMovements.arrDelta}), 0)::float8` })
+    .from(revenueMovements)
+    .where(
+      and(
+        eq(revenueMovements.workspaceId, params.workspaceId),
+        inArray(revenueMovements.accountId, params.accountIds),
+        eq(revenueMovements.subscriptionId, params.subscriptionId),
+      ),
+    )
+    .groupBy(revenueMovements.accountId)
+  return rows.map((row) => ({ accountId: row.accountId, arr: Number(row.arr) }))
 }
 
 /** Current ARR = every movement dated today or earlier; one statement so it cannot drift. */

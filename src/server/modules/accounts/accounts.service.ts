@@ -38,6 +38,9 @@ export async function assertAccountReference(db: Db, params: { workspaceId: stri
 }
 
 export const findAccountByExternalId = repo.findAccountByExternalId
+export const findAccountsByTrait = repo.findAccountsByTrait
+/** Σ of the revenue movements recorded for one subscription, per account (billing syncs diff against it). */
+export const subscriptionLedgerArr = repo.subscriptionLedgerArr
 export const listChildAccounts = repo.listChildAccounts
 export const accountFacets = repo.accountFacets
 

@@ -2,12 +2,21 @@ export * from './accounts.tables'
 export { accountRoutes, toAccountDto, toRevenueMovementDto } from './accounts.routes'
 export { AccountSchema, RevenueMovementSchema } from './accounts.contracts'
 export {
+  findAccountsByExternalIds,
+  accountAncestry,
+  importAccountsBatch,
+  findRevenueMovementByExternalId,
+  type AccountImportRow,
+} from './accounts.import'
+export {
   getAccount,
   assertAccountReference,
   listAccounts,
   createAccount,
   updateAccount,
   findAccountByExternalId,
+  findAccountsByTrait,
+  subscriptionLedgerArr,
   listChildAccounts,
   recordRevenueMovement,
   listRevenueMovements,
