@@ -3,9 +3,11 @@ import { Fragment } from 'react'
 import { Link, useParams, useSearchParams } from 'react-router-dom'
 import { Badge, Button, Grid, Group, Paper, Skeleton, Stack, Tabs } from '@mantine/core'
 import {
+  IconActivity,
   IconArrowLeft,
   IconChartLine,
   IconHeadset,
+  IconListDetails,
   IconReceipt,
   IconUsers,
 } from '@tabler/icons-react'
@@ -14,12 +16,15 @@ import { useAccount360 } from '../api/hooks'
 import { ErrorState, CardSkeleton } from '../components/query-state'
 import { AccountHeader } from './account/account-header'
 import { ContactsTab } from './account/contacts-tab'
+import { EventsTab } from './account/events-tab'
 import { OverviewTab } from './account/overview-tab'
+import { PaymentFailuresAlert } from './account/payment-failures-alert'
 import { SubscriptionsTab } from './account/subscriptions-tab'
 import { TicketsTab } from './account/tickets-tab'
 import { TimelineSection } from './account/timeline-section'
+import { UsageTab } from './account/usage-tab'
 
-const tabs = ['overview', 'contacts', 'subscriptions', 'tickets'] as const
+const tabs = ['overview', 'usage', 'events', 'contacts', 'subscriptions', 'tickets'] as const
 type Tab = (typeof tabs)[number]
 
 function LoadingView() {
@@ -61,6 +66,7 @@ export default function Account360Page() {
         const next = new URLSearchParams(prev)
         if (!value || value === 'overview') next.delete('tab')
         else next.set('tab', value)
+        next.delete('contact') // a highlighted contact (from the usage tab's user list) is one visit only
         return next
       },
       { replace: true },
@@ -97,12 +103,26 @@ export default function Account360Page() {
   return (
     <Fragment key={data.account.id}>
       <AccountHeader data={data} />
+      <PaymentFailuresAlert accountId={data.account.id} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, xl: 8 }}>
-          <Tabs value={tab} onChange={setTab} keepMounted={false} variant="outline">
+          <Tabs
+            value={tab}
+            onChange={setTab}
+            keepMounted={false}
+            variant="outline"
+            // Six tabs fit on one line beside the timeline with a slightly tighter padding.
+            styles={{ tab: { paddingInline: 'var(--mantine-spacing-sm)' } }}
+          >
             <Tabs.List mb="md">
               <Tabs.Tab value="overview" leftSection={<IconChartLine size={16} />} data-testid="tab-overview">
                 Overview
+              </Tabs.Tab>
+              <Tabs.Tab value="usage" leftSection={<IconActivity size={16} />} data-testid="tab-usage">
+                Usage
+              </Tabs.Tab>
+              <Tabs.Tab value="events" leftSection={<IconListDetails size={16} />} data-testid="tab-events">
+                Events
               </Tabs.Tab>
               <Tabs.Tab
                 value="contacts"
@@ -131,6 +151,12 @@ export default function Account360Page() {
             </Tabs.List>
             <Tabs.Panel value="overview">
               <OverviewTab data={data} />
+            </Tabs.Panel>
+            <Tabs.Panel value="usage">
+              <UsageTab data={data} />
+            </Tabs.Panel>
+            <Tabs.Panel value="events">
+              <EventsTab account={data.account} />
             </Tabs.Panel>
             <Tabs.Panel value="contacts">
               <ContactsTab contacts={data.contacts} />

@@ -1,4 +1,6 @@
-/** Contacts at the account. */
+/** Contacts at the account (`?contact=<id>` highlights one, e.g. from the product users list). */
+import { useEffect, useRef } from 'react'
+import { useSearchParams } from 'react-router-dom'
 import { Anchor, Avatar, Badge, Group, Paper, Table, Text } from '@mantine/core'
 import { IconUsers } from '@tabler/icons-react'
 import type { Contact } from '../../api/types'
@@ -17,6 +19,13 @@ const roleColors: Record<string, string> = {
 }
 
 export function ContactsTab({ contacts }: { contacts: Contact[] }) {
+  const [params] = useSearchParams()
+  const highlighted = params.get('contact')
+  const highlightedRow = useRef<HTMLTableRowElement>(null)
+  useEffect(() => {
+    highlightedRow.current?.scrollIntoView({ block: 'center', behavior: 'smooth' })
+  }, [highlighted])
+
   if (contacts.length === 0) {
     return (
       <Paper withBorder>
@@ -45,7 +54,13 @@ export function ContactsTab({ contacts }: { contacts: Contact[] }) {
           </Table.Thead>
           <Table.Tbody>
             {sorted.map((contact) => (
-              <Table.Tr key={contact.id} data-testid="contact-row">
+              <Table.Tr
+                key={contact.id}
+                ref={contact.id === highlighted ? highlightedRow : undefined}
+                bg={contact.id === highlighted ? 'var(--mantine-color-yellow-light)' : undefined}
+                data-testid="contact-row"
+                data-highlighted={contact.id === highlighted || undefined}
+              >
                 <Table.Td>
                   <Group gap="sm" wrap="nowrap">
                     <Avatar size={26} radius="xl" color="initials" name={contact.name ?? contact.email ?? undefined}>

@@ -1,13 +1,13 @@
-/** Account overview: revenue trend, revenue movements, product usage (coming), details and traits. */
+/** Account overview: revenue trend, revenue movements, product usage headline, details and traits. */
 import { useMemo } from 'react'
-import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core'
+import { Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { AreaChart } from '@mantine/charts'
-import { IconActivityHeartbeat } from '@tabler/icons-react'
 import type { Account360 } from '../../api/types'
 import { MovementBadge } from '../../components/badges'
 import { EmptyState } from '../../components/query-state'
 import { arrChartData, signedMovement } from '../../lib/charts'
 import { formatDate, formatDateTime, formatMoney, formatMoneyDelta, formatMoneyFull, titleCase } from '../../lib/format'
+import { UsageSummaryCard } from './usage-summary-card'
 
 function traitValue(value: unknown): string {
   if (value === null || value === undefined) return '—'
@@ -120,35 +120,7 @@ export function OverviewTab({ data }: { data: Account360 }) {
       </Paper>
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-        <Paper
-          withBorder
-          p="md"
-          style={{ borderStyle: 'dashed', background: 'var(--mantine-color-default-hover)' }}
-          data-testid="product-usage-placeholder"
-        >
-          <Group gap="sm" mb="xs" wrap="nowrap">
-            <ThemeIcon variant="light" color="gray" size={34} radius="md">
-              <IconActivityHeartbeat size={20} />
-            </ThemeIcon>
-            <div>
-              <Group gap={6}>
-                <Title order={4} fz="md">
-                  Product usage
-                </Title>
-                <Badge size="xs" variant="outline" color="gray">
-                  Coming next
-                </Badge>
-              </Group>
-              <Text size="xs" c="dimmed">
-                Placeholder
-              </Text>
-            </div>
-          </Group>
-          <Text size="sm" c="dimmed">
-            Usage arrives with event ingestion: once your product sends events to Bosun, this card shows active users,
-            feature adoption and usage trends for {account.name}.
-          </Text>
-        </Paper>
+        <UsageSummaryCard account={account} />
 
         <Paper withBorder p="md">
           <Title order={4} fz="md" mb="xs">
