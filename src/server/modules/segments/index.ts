@@ -1,0 +1,1 @@
+export { segmentConfigKind, SegmentBodySchema, SEGMENT_KIND, segmentColors, type SegmentBody } from './segments.config'
