@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { apiKeyScopes, roles, type ApiKeyScope } from '../shared/roles'
 import { runOperation, withDatabase } from './admin-client'
 import { buildWebIfNeeded } from './build-web'
+import { registerImportCommand } from './import-command'
+import { registerConfigCommand } from './config-command'
 import { loadConfig } from '../server/platform/config'
 import { readDataDirOwner } from '../server/platform/data-dir-lock'
 
@@ -124,6 +126,9 @@ program
   .action(async () => {
     print(await runOperation('workspaces.list', {}))
   })
+
+registerImportCommand(program)
+registerConfigCommand(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`bosun: ${error instanceof Error ? error.message : String(error)}\n`)

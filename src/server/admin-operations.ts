@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from './platform/db'
@@ -7,6 +9,9 @@ import { createApiKey, createUser, createWorkspaceWithOwner, generatePassword, l
 import { findWorkspaceBySlug, listWorkspaces } from './modules/workspaces'
 import { deleteWorkspaceBySlug, generateDemoWorld, SEND_DEMO_USAGE_QUEUE, sendDemoUsage } from './modules/demo'
 import type { Jobs } from './platform/jobs'
+import { createImportRun, executeImportRun, getImportRun, importFilesDir, importKinds, toImportRunDto, writeErrorReport, RUN_IMPORT_QUEUE, type ImportProgress } from './modules/imports'
+import { applyConfig, exportConfig, installDefaults, planConfig } from './modules/config'
+import { configKinds } from './modules/config-kinds'
 
 /**
  * Operations the CLI offers. They run in the CLI process against the database, or — when a
@@ -42,6 +47,22 @@ export const adminOperationSchemas = {
     adminPassword: z.string().min(8).optional(),
   }),
   'workspaces.list': z.object({}),
+  'imports.start': z.object({
+    workspace: z.string().min(1),
+    kind: z.enum(importKinds),
+    file: z.string().min(1).describe('a copy of the file staged under <data dir>/imports'),
+    fileName: z.string().min(1).max(300),
+    mapping: z.record(z.string(), z.string().nullable()).optional(),
+    dryRun: z.boolean().default(false),
+    allOrNothing: z.boolean().default(false),
+    dayFirst: z.boolean().default(false),
+  }),
+  'imports.status': z.object({ workspace: z.string().min(1), runId: z.string().uuid() }),
+  'imports.report': z.object({ workspace: z.string().min(1), runId: z.string().uuid(), out: z.string().min(1) }),
+  /** workspace may be left out when there is only one. */
+  'config.export': z.object({ workspace: z.string().min(1).optional() }),
+  'config.plan': z.object({ workspace: z.string().min(1).optional(), yaml: z.string(), prune: z.boolean().default(false) }),
+  'config.apply': z.object({ workspace: z.string().min(1).optional(), yaml: z.string(), prune: z.boolean().default(false), comment: z.string().max(2000).optional() }),
 }
 
 export type AdminOperation = keyof typeof adminOperationSchemas
@@ -52,8 +73,11 @@ async function workspaceId(db: Db, slug: string): Promise<string> {
   return workspace.id
 }
 
-/** Inside a running server, `jobs` lets long work (the demo's product usage) continue in the background. */
-export type AdminContext = { jobs?: Jobs }
+/**
+ * Inside a running server, `jobs` lets long work (the demo's product usage, imports) continue in
+ * the background; `dataDir` is where the CLI stages files for the server (imports).
+ */
+export type AdminContext = { jobs?: Jobs; dataDir?: string }
 
 export async function runAdminOperation(db: Db, operation: AdminOperation, input: unknown, context: AdminContext = {}): Promise<Record<string, unknown>> {
   switch (operation) {
@@ -102,7 +126,76 @@ export async function runAdminOperation(db: Db, operation: AdminOperation, input
       const workspaces = await listWorkspaces(db)
       return { workspaces: workspaces.map((workspace) => ({ id: workspace.id, slug: workspace.slug, name: workspace.name })) }
     }
+    case 'imports.start': {
+      const params = adminOperationSchemas['imports.start'].parse(input)
+      const id = await workspaceId(db, params.workspace)
+      // Only a staged copy is Bosun's to delete after the run; any other path is read and left alone.
+      const staged = context.dataDir ? path.resolve(params.file).startsWith(`${importFilesDir(context.dataDir)}${path.sep}`) : false
+      const run = await createImportRun(db, {
+        workspaceId: id,
+        input: { ...params, filePath: path.resolve(params.file), fileOwned: staged, fileBytes: fs.statSync(params.file).size, createdBy: 'bosun CLI' },
+      })
+      if (context.jobs) {
+        await context.jobs.send(RUN_IMPORT_QUEUE, { workspaceId: id, runId: run.id })
+        return toImportRunDto(run)
+      }
+      return toImportRunDto(await executeImportRun(db, { workspaceId: id, runId: run.id }))
+    }
+    case 'imports.status': {
+      const params = adminOperationSchemas['imports.status'].parse(input)
+      return toImportRunDto(await getImportRun(db, { workspaceId: await workspaceId(db, params.workspace), runId: params.runId }))
+    }
+    case 'imports.report': {
+      const params = adminOperationSchemas['imports.report'].parse(input)
+      await writeErrorReport(db, { workspaceId: await workspaceId(db, params.workspace), runId: params.runId, out: fs.createWriteStream(params.out) })
+      return { path: params.out }
+    }
+    case 'config.export': {
+      const params = adminOperationSchemas['config.export'].parse(input)
+      const workspace = await configWorkspace(db, params.workspace)
+      return { workspace: workspace.slug, yaml: await exportConfig(db, { kinds: configKinds, workspaceId: workspace.id, workspaceSlug: workspace.slug }) }
+    }
+    case 'config.plan': {
+      const params = adminOperationSchemas['config.plan'].parse(input)
+      const workspace = await configWorkspace(db, params.workspace)
+      return { workspace: workspace.slug, ...(await planConfig(db, { kinds: configKinds, workspaceId: workspace.id, yaml: params.yaml, prune: params.prune, actor: cliActor })) }
+    }
+    case 'config.apply': {
+      const params = adminOperationSchemas['config.apply'].parse(input)
+      const workspace = await configWorkspace(db, params.workspace)
+      const plan = await applyConfig(db, { kinds: configKinds, workspaceId: workspace.id, yaml: params.yaml, prune: params.prune, comment: params.comment, actor: cliActor, jobs: context.jobs })
+      return { workspace: workspace.slug, ...plan }
+    }
   }
+}
+
+/** The named workspace, or the only one when none is named (config commands). */
+async function configWorkspace(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
+  if (slug) return { id: await workspaceId(db, slug), slug }
+  const workspaces = await listWorkspaces(db)
+  if (workspaces.length === 1 && workspaces[0]) return { id: workspaces[0].id, slug: workspaces[0].slug }
+  const message = workspaces.length === 0 ? 'there is no workspace yet' : `there are several workspaces (${workspaces.map((workspace) => workspace.slug).join(', ')}): name one with --workspace`
+  throw new ProblemError(400, 'Bad Request', `workspace: ${message}`, [{ field: 'workspace', message }])
+}
+
+/**
+ * An import run in this process (the CLI when no server owns the data dir, or on PostgreSQL),
+ * reporting progress to `onProgress` as it goes.
+ */
+export async function importInProcess(
+  db: Db,
+  params: Omit<z.infer<(typeof adminOperationSchemas)['imports.start']>, 'file'> & {
+    file: string
+    concurrentProgress: boolean
+    onProgress: (progress: ImportProgress) => void
+  },
+) {
+  const id = await workspaceId(db, params.workspace)
+  const run = await createImportRun(db, {
+    workspaceId: id,
+    input: { ...params, filePath: path.resolve(params.file), fileOwned: false, fileBytes: fs.statSync(params.file).size, createdBy: 'bosun CLI' },
+  })
+  return toImportRunDto(await executeImportRun(db, { workspaceId: id, runId: run.id, concurrentProgress: params.concurrentProgress, onProgress: params.onProgress }))
 }
 
 export type DemoWorkspaceParams = z.infer<(typeof adminOperationSchemas)['demo']> & {
@@ -119,6 +212,8 @@ export async function buildDemoWorkspace(db: Db, params: DemoWorkspaceParams, co
   const adminEmail = params.adminEmail ?? 'admin@bosun.local'
   const adminPassword = params.adminPassword ?? generatePassword()
   await createUser(db, { workspaceId: result.workspaceId, email: adminEmail, name: 'Bosun Admin', role: 'owner', password: adminPassword, actor: cliActor })
+  // The configuration every kind ships (segments, …), published as version 1.
+  await installDefaults(db, { kinds: configKinds, workspaceId: result.workspaceId, actor: { kind: 'system', label: 'Bosun demo' }, jobs: context.jobs })
   let usage: Record<string, unknown> = { sent: false }
   if (params.usage && context.jobs) {
     await context.jobs.send(SEND_DEMO_USAGE_QUEUE, { workspaceId: result.workspaceId })

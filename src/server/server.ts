@@ -150,7 +150,7 @@ function mountControlEndpoint(app: ReturnType<typeof createApp>, deps: AppDeps, 
     const operation = c.req.param('operation') as AdminOperation
     if (!(operation in adminOperationSchemas)) return problemResponse(c, 404, 'Not Found', `Unknown operation ${operation}`)
     try {
-      const result = await runAdminOperation(deps.db, operation, await c.req.json(), { jobs: deps.jobs })
+      const result = await runAdminOperation(deps.db, operation, await c.req.json(), { jobs: deps.jobs, dataDir: deps.config.dataDir })
       return c.json(result, 200)
     } catch (error) {
       return handleError(error as Error, c, deps.logger)

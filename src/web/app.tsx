@@ -14,6 +14,12 @@ const HomePage = lazy(() => import('./pages/home-page'))
 const AccountsPage = lazy(() => import('./pages/accounts-page'))
 const Account360Page = lazy(() => import('./pages/account-360-page'))
 const SettingsPage = lazy(() => import('./pages/settings-page'))
+const DataQualityPage = lazy(() => import('./pages/data-quality-page'))
+const ImportsPage = lazy(() => import('./pages/imports-page'))
+const ConfigPage = lazy(() => import('./pages/config-page'))
+const ConfigDocumentPage = lazy(() => import('./pages/config/config-document-page'))
+const ConfigNewPage = lazy(() => import('./pages/config/config-new-page'))
+const ConfigYamlPage = lazy(() => import('./pages/config/config-yaml-page'))
 const NotFoundPage = lazy(() => import('./pages/not-found-page'))
 
 function createQueryClient(): QueryClient {
@@ -79,6 +85,13 @@ export function App() {
                 <Route index element={<HomePage />} />
                 <Route path="accounts" element={<AccountsPage />} />
                 <Route path="accounts/:id" element={<Account360Page />} />
+                <Route path="data-quality" element={<DataQualityPage />} />
+                <Route path="imports" element={<ImportsPage />} />
+                <Route path="configuration" element={<ConfigPage />} />
+                <Route path="configuration/yaml" element={<ConfigYamlPage />} />
+                <Route path="configuration/:kind" element={<ConfigPage />} />
+                <Route path="configuration/:kind/new" element={<ConfigNewPage />} />
+                <Route path="configuration/:kind/:key" element={<ConfigDocumentPage />} />
                 <Route path="settings" element={<SettingsPage />} />
                 <Route path="settings/:tab" element={<SettingsPage />} />
                 <Route path="home" element={<Navigate to="/" replace />} />

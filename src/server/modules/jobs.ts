@@ -1,9 +1,12 @@
 import type { JobDefinition } from '../platform/jobs'
 import type { AppDeps } from '../platform/http'
+import { billingJobs } from './billing'
 import { identityJobs } from './identity'
+import { importJobs } from './imports'
 import { eventJobs } from './events'
+import { demoJobs } from './demo'
 
 /** Every module's background jobs; a new module adds its line here (see docs/ARCHITECTURE.md). */
 export function jobDefinitions(deps: AppDeps): JobDefinition<object>[] {
-  return [...identityJobs(deps), ...eventJobs(deps)] as JobDefinition<object>[]
+  return [...identityJobs(deps), ...eventJobs(deps), ...billingJobs(deps), ...demoJobs(deps), ...importJobs(deps)] as JobDefinition<object>[]
 }

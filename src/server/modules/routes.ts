@@ -3,9 +3,16 @@ import type { AppDeps, AppEnv } from '../platform/http'
 import { accountRoutes } from './accounts'
 import { account360Routes } from './account-360'
 import { auditRoutes } from './audit'
+import { billingRoutes } from './billing'
+import { conditionRoutes } from './conditions'
+import { configRoutes } from './config'
+import { configKinds } from './config-kinds'
 import { contactRoutes } from './contacts'
+import { dataQualityRoutes } from './data-quality'
 import { eventRoutes } from './events'
 import { identityRoutes } from './identity'
+import { importRoutes } from './imports'
+import { outcomeRoutes } from './outcomes'
 import { portfolioRoutes } from './portfolio'
 import { subscriptionRoutes } from './subscriptions'
 import { ticketRoutes } from './tickets'
@@ -24,5 +31,11 @@ export function moduleRoutes(deps: AppDeps): OpenAPIHono<AppEnv>[] {
     account360Routes(deps),
     portfolioRoutes(deps),
     eventRoutes(deps),
+    conditionRoutes(deps),
+    configRoutes(deps, configKinds),
+    billingRoutes(deps),
+    dataQualityRoutes(deps),
+    outcomeRoutes(deps),
+    importRoutes(deps),
   ] as unknown as OpenAPIHono<AppEnv>[]
 }

@@ -3,11 +3,14 @@ import { api, request } from './client'
 import type {
   Account,
   Account360,
+  AccountEventPage,
+  AccountEventsQuery,
   AccountFacets,
   AccountInput,
   AccountPage,
   AccountPatch,
   AccountQuery,
+  AccountUsage,
   ApiKey,
   AuditEntry,
   AuditQuery,
@@ -17,12 +20,15 @@ import type {
   CreateUserInput,
   CreateUserResult,
   CursorPage,
+  DataQualityExamples,
+  DataQualityReport,
   ItemsPage,
   LoginInput,
   Me,
   PortfolioSummary,
   Touchpoint,
   UpdateUserInput,
+  UsageSettings,
   User,
 } from './types'
 
@@ -68,4 +74,24 @@ export const touchpointsApi = {
 
 export const portfolioApi = {
   summary: (signal?: AbortSignal) => api.get<PortfolioSummary>('/api/v1/portfolio/summary', undefined, signal),
+}
+
+export const usageApi = {
+  account: (accountId: string, days: number, signal?: AbortSignal) =>
+    api.get<AccountUsage>(`/api/v1/accounts/${id(accountId)}/usage`, { days }, signal),
+  events: (accountId: string, query: AccountEventsQuery, signal?: AbortSignal) =>
+    api.get<AccountEventPage>(`/api/v1/accounts/${id(accountId)}/events`, query, signal),
+  settings: (signal?: AbortSignal) => api.get<UsageSettings>('/api/v1/settings/usage', undefined, signal),
+  saveSettings: (input: UsageSettings) => request<UsageSettings>('/api/v1/settings/usage', { method: 'PUT', body: input }),
+  eventNames: (days: number, signal?: AbortSignal) =>
+    api.get<{ items: { event: string; count: number; accounts: number }[] }>('/api/v1/events/names', { days }, signal),
+}
+
+export const dataQualityApi = {
+  report: (signal?: AbortSignal) => api.get<DataQualityReport>('/api/v1/data-quality', undefined, signal),
+  /** `href` is a line's examplesHref (a path, maybe with ?source=…); cursor and limit are added to it. */
+  examples: (href: string, query: { cursor?: string; limit?: number }, signal?: AbortSignal) => {
+    const [path = '', search = ''] = href.split('?')
+    return api.get<DataQualityExamples>(path, { ...Object.fromEntries(new URLSearchParams(search)), ...query }, signal)
+  },
 }

@@ -1,6 +1,6 @@
 /** TanStack Query hooks over the endpoints, with one place for query keys. */
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { accountsApi, apiKeysApi, auditApi, authApi, portfolioApi, touchpointsApi, usersApi } from './endpoints'
+import { accountsApi, apiKeysApi, auditApi, authApi, dataQualityApi, portfolioApi, touchpointsApi, usageApi, usersApi } from './endpoints'
 import type {
   Account360,
   AccountInput,
@@ -11,6 +11,7 @@ import type {
   CreateTouchpointInput,
   CreateUserInput,
   UpdateUserInput,
+  UsageSettings,
 } from './types'
 
 export const queryKeys = {
@@ -24,6 +25,10 @@ export const queryKeys = {
   facets: ['accounts', 'facets'] as const,
   account360: (id: string) => ['accounts', '360', id] as const,
   portfolio: ['portfolio'] as const,
+  accountUsageAll: ['accounts', 'usage'] as const,
+  accountUsage: (id: string, days: number) => ['accounts', 'usage', id, days] as const,
+  accountEvents: (id: string, event: string | undefined) => ['accounts', 'events', id, event ?? ''] as const,
+  usageSettings: ['settings', 'usage'] as const,
 }
 
 export function useMe() {
@@ -171,4 +176,68 @@ export function useRevokeApiKey() {
 
 export function useLogout() {
   return useMutation({ mutationFn: () => authApi.logout() })
+}
+
+/* ---------- product usage ---------- */
+
+export function useAccountUsage(id: string, days: number) {
+  return useQuery({
+    queryKey: queryKeys.accountUsage(id, days),
+    queryFn: ({ signal }) => usageApi.account(id, days, signal),
+    placeholderData: keepPreviousData,
+  })
+}
+
+export function useAccountEvents(id: string, event: string | undefined, pageSize = 50) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.accountEvents(id, event),
+    queryFn: ({ pageParam, signal }) => usageApi.events(id, { limit: pageSize, event, cursor: pageParam ?? undefined }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
+  })
+}
+
+export function useUsageSettings(enabled = true) {
+  return useQuery({ queryKey: queryKeys.usageSettings, queryFn: ({ signal }) => usageApi.settings(signal), enabled })
+}
+
+/** Event names the workspace's product sent in the last 90 days, most used first. */
+export function useRecentEventNames(enabled = true) {
+  return useQuery({ queryKey: ['events', 'names', 90], queryFn: ({ signal }) => usageApi.eventNames(90, signal), enabled, staleTime: 60_000 })
+}
+
+export function useSaveUsageSettings() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: (input: UsageSettings) => usageApi.saveSettings(input),
+    onSuccess: (saved) => {
+      client.setQueryData(queryKeys.usageSettings, saved)
+      // Feature breadth and the key-feature badges of every account depend on this list.
+      void client.invalidateQueries({ queryKey: queryKeys.accountUsageAll })
+      void client.invalidateQueries({ queryKey: queryKeys.auditAll })
+    },
+  })
+}
+
+/* ---------- data quality ---------- */
+
+export const dataQualityKeys = {
+  all: ['data-quality'] as const,
+  report: ['data-quality', 'report'] as const,
+  examples: (href: string) => ['data-quality', 'examples', href] as const,
+}
+
+export function useDataQualityReport() {
+  return useQuery({ queryKey: dataQualityKeys.report, queryFn: ({ signal }) => dataQualityApi.report(signal) })
+}
+
+export function useDataQualityExamples(href: string | null) {
+  return useInfiniteQuery({
+    queryKey: dataQualityKeys.examples(href ?? ''),
+    queryFn: ({ pageParam, signal }) => dataQualityApi.examples(href ?? '', { cursor: pageParam ?? undefined, limit: 50 }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    enabled: href !== null,
+  })
 }

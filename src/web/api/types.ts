@@ -242,3 +242,156 @@ export type PortfolioSummary = {
   tickets: { open: number }
   movements: MovementsMonth[]
 }
+
+/* ---------- product usage (events) ---------- */
+
+export const segmentCallTypes = ['track', 'identify', 'group', 'page', 'screen', 'alias'] as const
+export type SegmentCallType = (typeof segmentCallTypes)[number]
+
+export type AccountEvent = {
+  messageId: string
+  type: SegmentCallType
+  event: string | null
+  userId: string | null
+  anonymousId: string | null
+  occurredAt: string
+  receivedAt: string
+  properties: JsonObject
+}
+export type AccountEventPage = { items: AccountEvent[]; total: number; nextCursor: string | null }
+export type AccountEventsQuery = { limit?: number; cursor?: string; event?: string }
+
+export type UsageDay = { day: string; events: number; activeUsers: number; weeklyActiveUsers: number; monthlyActiveUsers: number }
+export type ProductUser = { userId: string; email: string | null; name: string | null; lastSeenAt: string | null; contactId: string | null }
+export type AccountUsage = {
+  accountId: string
+  asOf: string
+  dau: number
+  wau: number
+  mau: number
+  seats: number | null
+  licenseUtilization: number | null
+  events30d: number
+  eventsPrior30d: number
+  trend30d: number | null
+  lastActivityAt: string | null
+  daysSinceLastActivity: number | null
+  keyFeatures: { event: string; used30d: boolean; count30d: number }[]
+  featureBreadth: number
+  topEvents: { event: string; count30d: number }[]
+  users: ProductUser[]
+  series: UsageDay[]
+}
+
+export type UsageSettings = { keyFeatures: string[] }
+
+/* ---------- data quality ---------- */
+
+export type DataQualityStatus = 'ok' | 'warn'
+export type DataQualityLine = {
+  check: string
+  label: string
+  description: string
+  count: number
+  status: DataQualityStatus
+  note: string | null
+  examplesHref: string
+}
+export type VolumeAnomaly = 'spike' | 'drop' | 'silent'
+export type DataQualityVolumeDay = { day: string; count: number; baseline: number | null; anomaly: VolumeAnomaly | null }
+export type DataQualitySourceKind = 'events' | 'tickets' | 'stripe' | 'imports' | 'crm'
+export type DataQualitySource = {
+  id: string
+  kind: DataQualitySourceKind
+  name: string
+  keyId: string | null
+  keyPrefix: string | null
+  revoked: boolean
+  volumeLabel: string
+  firstDay: string | null
+  lastReceivedAt: string | null
+  receivedToday: number
+  received7d: number
+  received30d: number
+  duplicates30d: number | null
+  series: DataQualityVolumeDay[]
+  anomalies: DataQualityLine
+  checks: DataQualityLine[]
+  status: DataQualityStatus
+}
+export type DataQualityReport = {
+  generatedAt: string
+  today: string
+  windowDays: number
+  anomalyRule: string
+  sources: DataQualitySource[]
+  unmatched: Record<'users' | 'groups' | 'events' | 'backlog', DataQualityLine>
+  timestamps: Record<'future' | 'ancient', DataQualityLine>
+  accounts: Record<'withoutOwner' | 'inactiveOwner' | 'withoutRenewal' | 'renewalOverdue' | 'withoutArr' | 'duplicates', DataQualityLine>
+  summary: { checks: number; warnings: number }
+}
+
+export type DqProductUserRow = {
+  userId: string
+  anonymous: boolean
+  email: string | null
+  name: string | null
+  groupId: string | null
+  firstSeenAt: string | null
+  lastSeenAt: string | null
+  unmatchedEvents: number
+}
+export type DqGroupRow = { groupId: string; users: number; unmatchedEvents: number; lastSeenAt: string | null }
+export type DqEventRow = {
+  messageId: string
+  type: string
+  event: string | null
+  userId: string | null
+  anonymousId: string | null
+  groupId: string | null
+  occurredAt: string
+  receivedAt: string
+  sourceId: string
+  sourceName: string
+}
+export type DqAnomalyDayRow = { day: string; count: number; baseline: number | null; anomaly: VolumeAnomaly }
+export type DqAccountRow = {
+  accountId: string
+  externalId: string
+  name: string
+  domain: string | null
+  ownerId: string | null
+  ownerName: string | null
+  ownerStatus: 'active' | 'disabled' | 'missing' | null
+  arr: number
+  currency: string
+  renewalDate: string | null
+  updatedAt: string
+}
+export type DqDuplicateGroupRow = {
+  matchedBy: 'domain' | 'name'
+  key: string
+  accounts: Pick<DqAccountRow, 'accountId' | 'externalId' | 'name' | 'domain' | 'ownerName' | 'arr' | 'currency' | 'updatedAt'>[]
+}
+export type DqStripeEventRow = { id: string; stripeEventId: string; type: string; status: string; stripeCustomerId: string | null; receivedAt: string; error: string | null }
+export type DqImportRunRow = {
+  runId: string
+  kind: string
+  fileName: string
+  status: string
+  rowsProcessed: number
+  rowsFailed: number
+  failureReason: string | null
+  createdBy: string
+  createdAt: string
+}
+type DqPage<Kind extends string, Row> = { check: string; rowKind: Kind; items: Row[]; total: number; nextCursor: string | null }
+export type DataQualityExamples =
+  | DqPage<'product-user', DqProductUserRow>
+  | DqPage<'group', DqGroupRow>
+  | DqPage<'event', DqEventRow>
+  | DqPage<'anomaly-day', DqAnomalyDayRow>
+  | DqPage<'account', DqAccountRow>
+  | DqPage<'duplicate-group', DqDuplicateGroupRow>
+  | DqPage<'stripe-event', DqStripeEventRow>
+  | DqPage<'import-run', DqImportRunRow>

@@ -22,7 +22,10 @@ import {
 import { useDisclosure } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import {
+  IconAdjustmentsHorizontal,
   IconBuildingSkyscraper,
+  IconChecklist,
+  IconFileImport,
   IconHome,
   IconLogout,
   IconMoon,
@@ -40,6 +43,27 @@ import { RoleBadge } from './badges'
 const navItems = [
   { to: '/', label: 'Home', icon: IconHome, match: (path: string) => path === '/' },
   { to: '/accounts', label: 'Accounts', icon: IconBuildingSkyscraper, match: (path: string) => path.startsWith('/accounts') },
+  {
+    to: '/data-quality',
+    label: 'Data quality',
+    icon: IconChecklist,
+    match: (path: string) => path.startsWith('/data-quality'),
+    permission: 'customers:read' as const,
+  },
+  {
+    to: '/imports',
+    label: 'Imports',
+    icon: IconFileImport,
+    match: (path: string) => path.startsWith('/imports'),
+    permission: 'customers:write' as const,
+  },
+  {
+    to: '/configuration',
+    label: 'Configuration',
+    icon: IconAdjustmentsHorizontal,
+    match: (path: string) => path.startsWith('/configuration'),
+    permission: 'config:read' as const,
+  },
   { to: '/settings', label: 'Settings', icon: IconSettings, match: (path: string) => path.startsWith('/settings') },
 ]
 
@@ -138,7 +162,7 @@ export function AppLayout() {
       <AppShell.Navbar p="sm">
         <AppShell.Section grow>
           <Stack gap={4}>
-            {navItems.map((item) => (
+            {navItems.filter((item) => !item.permission || session.can(item.permission)).map((item) => (
               <NavLink
                 key={item.to}
                 component={Link}

@@ -1,7 +1,7 @@
 /** Settings: users & roles, API keys and audit log, each shown only to roles that may use it. */
 import { Navigate, useNavigate, useParams } from 'react-router-dom'
 import { Badge, Group, Paper, Tabs, Text } from '@mantine/core'
-import { IconHistory, IconKey, IconLock, IconUsers } from '@tabler/icons-react'
+import { IconActivity, IconBrandStripe, IconHistory, IconKey, IconLock, IconUsers } from '@tabler/icons-react'
 import { permissions, type Permission } from '../../shared/roles'
 import { useSession } from '../auth/session'
 import { RoleBadge } from '../components/badges'
@@ -9,6 +9,8 @@ import { PageHeader } from '../components/page-header'
 import { EmptyState } from '../components/query-state'
 import { ApiKeysTab } from './settings/api-keys-tab'
 import { AuditLogTab } from './settings/audit-log-tab'
+import { BillingTab } from './settings/billing-tab'
+import { UsageSettingsTab } from './settings/usage-settings-tab'
 import { UsersTab } from './settings/users-tab'
 
 type SettingsTab = { value: string; label: string; icon: typeof IconUsers; permission: Permission }
@@ -18,6 +20,10 @@ const settingsTabs: SettingsTab[] = [
   { value: 'users', label: 'Users & roles', icon: IconUsers, permission: 'users:read' },
   { value: 'api-keys', label: 'API keys', icon: IconKey, permission: 'keys:manage' },
   { value: 'audit-log', label: 'Audit log', icon: IconHistory, permission: 'audit:read' },
+  // Everyone with config:read sees the Stripe connection; changing it needs config:write (checked inside the tab).
+  { value: 'billing', label: 'Billing (Stripe)', icon: IconBrandStripe, permission: 'config:read' },
+  // Key features: visible with config:read, editable with config:write (checked inside the tab).
+  { value: 'usage', label: 'Product usage', icon: IconActivity, permission: 'config:read' },
 ]
 
 export default function SettingsPage() {
@@ -81,6 +87,8 @@ export default function SettingsPage() {
           </Tabs.Panel>
           <Tabs.Panel value="api-keys">{session.can('keys:manage') ? <ApiKeysTab /> : null}</Tabs.Panel>
           <Tabs.Panel value="audit-log">{session.can('audit:read') ? <AuditLogTab /> : null}</Tabs.Panel>
+          <Tabs.Panel value="billing">{session.can('config:read') ? <BillingTab /> : null}</Tabs.Panel>
+          <Tabs.Panel value="usage">{session.can('config:read') ? <UsageSettingsTab /> : null}</Tabs.Panel>
         </Tabs>
       )}
     </>
