@@ -164,6 +164,11 @@ export function validateCondition(input: unknown, path: (string | number)[] = []
     if (extra.length > 0) return [{ path: at([extra[0]!]), message: 'unexpected key next to "not"' }]
     return validateCondition(node.not, [...path, 'not'])
   }
+  if (!('field' in node)) return [{ path: at([]), message: 'must be a rule: all, any, not, or { field, op, … }' }]
+  const allOps = new Set(Object.values(operatorsByType).flat())
+  if (typeof node.op !== 'string' || !allOps.has(node.op)) {
+    return [{ path: at(['op']), message: `unknown operator ${JSON.stringify(node.op ?? null)} (one of ${[...allOps].join(', ')})` }]
+  }
   const parsed = leafShape.superRefine(checkLeaf).safeParse(node)
   if (parsed.success) return []
   return parsed.error.issues.map((issue) => ({ path: at(issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))), message: issue.message }))

@@ -168,6 +168,7 @@ describe('validation and rendering', () => {
     expect(validateCondition({ field: 'renewal_date', op: 'gt', value: 3 })[0]).toMatchObject({ path: 'op' })
     expect(validateCondition({ not: { field: 'arr', op: 'between', min: 10, max: 5 } })[0]?.path).toBe('not.max')
     expect(validateCondition({ all: [] })[0]?.path).toBe('all')
+    expect(validateCondition({ any: [{ field: 'plan', op: 'equals', value: 'x' }] })[0]).toMatchObject({ path: 'any.0.op', message: expect.stringContaining('unknown operator "equals"') })
     expect(validateCondition('plan = Growth')[0]?.path).toBe('(rule)')
   })
 
