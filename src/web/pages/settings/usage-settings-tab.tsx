@@ -4,7 +4,7 @@ import { Alert, Anchor, Button, Code, Group, Paper, Skeleton, Stack, TagsInput, 
 import { notifications } from '@mantine/notifications'
 import { IconAlertTriangle, IconBook2, IconDeviceFloppy, IconLock, IconPuzzle } from '@tabler/icons-react'
 import { ApiError, errorMessage } from '../../api/client'
-import { useRecentEventNames, useSaveUsageSettings, useUsageSettings } from '../../api/hooks'
+import { useSaveUsageSettings, useUsageSettings } from '../../api/hooks'
 import { useSession } from '../../auth/session'
 import { ErrorState } from '../../components/query-state'
 import { pluralize } from '../../lib/format'
@@ -19,7 +19,6 @@ function KeyFeaturesForm({ saved }: { saved: string[] }) {
   const canEdit = useSession().can('config:write')
   const [draft, setDraft] = useState<string[] | null>(null)
   const save = useSaveUsageSettings()
-  const eventNames = useRecentEventNames(canEdit)
   const value = draft ?? saved
   const dirty = draft !== null && !sameList(draft, saved)
   const apiError = save.error instanceof ApiError ? save.error : null
@@ -63,7 +62,6 @@ function KeyFeaturesForm({ saved }: { saved: string[] }) {
           value={value}
           onChange={(next) => setDraft(next.map((name) => name.trim()).filter(Boolean))}
           splitChars={[',']}
-          data={eventNames.data?.items.map((item) => item.event) ?? []}
           maxTags={MAX_KEY_FEATURES}
           clearable={canEdit}
           acceptValueOnBlur
