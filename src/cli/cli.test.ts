@@ -49,7 +49,7 @@ describe('bosun CLI', () => {
   afterAll(() => running?.stop())
 
   it('builds a demo, creates users and keys with no server running', async () => {
-    const demo = JSON.parse(await bosun('demo', '--accounts', '25', '--months', '3', '--seed', '3', '--admin-email', 'boss@example.com', '--admin-password', 'boss-password-1')) as {
+    const demo = JSON.parse(await bosun('demo', '--accounts', '25', '--months', '3', '--seed', '3', '--no-usage', '--admin-email', 'boss@example.com', '--admin-password', 'boss-password-1')) as {
       counts: { accounts: number }
     }
     expect(demo.counts.accounts).toBe(25)

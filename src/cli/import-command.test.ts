@@ -40,7 +40,7 @@ beforeAll(async () => {
   }
   env = { ...process.env, BOSUN_DATA_DIR: dataDir, BOSUN_LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }
   if (!databaseUrl) delete env.DATABASE_URL
-  await bosun('demo', '--accounts', '3', '--months', '1', '--seed', '5', '--admin-email', 'boss@example.com', '--admin-password', 'boss-password-1')
+  await bosun('demo', '--accounts', '3', '--months', '1', '--seed', '5', '--no-usage', '--admin-email', 'boss@example.com', '--admin-password', 'boss-password-1')
 })
 
 afterAll(async () => {
