@@ -70,15 +70,18 @@ export function eventRoutes(deps: AppDeps) {
   const { db, config, jobs, logger } = deps
   const limiter = createRateLimiter(config.ingestRateLimitPerSecond)
 
-  // Coalesce many requests into one drain job; the 'stately' queue keeps at most one waiting.
+  // Coalesce many requests into at most one drain job a second from this process (the running drain
+  // empties the inbox before it stops; the kick covers calls that arrive as it finishes).
   let kickPending = false
+  let lastKick = 0
   const kickDrain = () => {
     if (kickPending) return
     kickPending = true
     setTimeout(() => {
       kickPending = false
+      lastKick = Date.now()
       jobs.send('events.drain', {}).catch((error: unknown) => logger.warn({ err: error }, 'could not enqueue events.drain'))
-    }, 100).unref()
+    }, Math.max(100, 1000 - (Date.now() - lastKick))).unref()
   }
 
   const ingest = async (c: Context<AppEnv>, routeType: SegmentCallType | undefined) => {
