@@ -12,17 +12,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDemoWorkspace } from '../../src/server/admin-operations'
 import { createUser } from '../../src/server/modules/identity'
 import { queryRows } from '../../src/server/platform/db'
-import { ensureWebBuild, launchChromium, requireChromium, skipBrowserTests, startE2eBosun, type E2eBosun } from './harness'
+import { browserPages, ensureWebBuild, launchChromium, requireChromium, skipBrowserTests, startE2eBosun, type E2eBosun } from './harness'
 
 const screenshotDir = path.resolve(import.meta.dirname, '__screenshots__')
 const PASSWORD = 'e2e-password-correct-horse'
 const OWNER_EMAIL = 'e2e-owner@bosun.test'
 const VIEWER_EMAIL = 'e2e-viewer@bosun.test'
-const WAIT = { timeout: 30_000 }
 
 type TargetAccount = { id: string; name: string }
 
@@ -73,31 +72,7 @@ describe.skipIf(skipBrowserTests())('account notes in the browser', () => {
     await bosun?.stop()
   })
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: bosun.url })
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(WAIT.timeout)
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    page.on('response', (response) => {
-      if (response.status() >= 500) problems.push(`${response.status()} from ${response.request().method()} ${response.url()}`)
-    })
-    // A failing step leaves a picture of what the browser showed.
-    onTestFailed(async ({ task }) => {
-      fs.mkdirSync(screenshotDir, { recursive: true })
-      const name = `failed-${bosun.kind}-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`
-      await page.screenshot({ path: path.join(screenshotDir, name), fullPage: true }).catch(() => undefined)
-    })
-    return page
-  }
-
-  async function logIn(page: Page, email: string) {
-    await page.goto('/login')
-    await page.locator('input[name=email]').fill(email)
-    await page.locator('input[name=password]').fill(PASSWORD)
-    await page.locator('button[type=submit]').click()
-    await page.locator('[data-testid="logout-button"]').waitFor()
-  }
+  const { newPage, logIn } = browserPages(() => ({ browser, bosun }), { password: PASSWORD, problems, contexts })
 
   /** Searches the accounts list by name and opens the matching account. */
   async function openAccountBySearch(page: Page, name: string) {

@@ -13,17 +13,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDemoWorkspace } from '../../src/server/admin-operations'
 import { createApiKey, createUser } from '../../src/server/modules/identity'
 import { queryRows } from '../../src/server/platform/db'
-import { ensureWebBuild, launchChromium, requireChromium, skipBrowserTests, startE2eBosun, type E2eBosun } from './harness'
+import { browserPages, ensureWebBuild, launchChromium, requireChromium, skipBrowserTests, startE2eBosun, type E2eBosun } from './harness'
 
 const screenshotDir = path.resolve(import.meta.dirname, '__screenshots__')
 const PASSWORD = 'e2e-password-correct-horse'
 const OWNER_EMAIL = 'e2e-usage-owner@bosun.test'
 const VIEWER_EMAIL = 'e2e-usage-viewer@bosun.test'
-const WAIT = { timeout: 30_000 }
 const KEY_FEATURES = ['Report Created', 'Dashboard Shared', 'Data Exported']
 
 type TargetAccount = { id: string; name: string; externalId: string; seats: number }
@@ -148,30 +147,7 @@ describe.skipIf(skipBrowserTests())('product usage in the browser', () => {
     await bosun?.stop()
   })
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: bosun.url })
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(WAIT.timeout)
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    page.on('response', (response) => {
-      if (response.status() >= 500) problems.push(`${response.status()} from ${response.request().method()} ${response.url()}`)
-    })
-    onTestFailed(async ({ task }) => {
-      fs.mkdirSync(screenshotDir, { recursive: true })
-      const name = `failed-${bosun.kind}-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`
-      await page.screenshot({ path: path.join(screenshotDir, name), fullPage: true }).catch(() => undefined)
-    })
-    return page
-  }
-
-  async function logIn(page: Page, email: string) {
-    await page.goto('/login')
-    await page.locator('input[name=email]').fill(email)
-    await page.locator('input[name=password]').fill(PASSWORD)
-    await page.locator('button[type=submit]').click()
-    await page.locator('[data-testid="logout-button"]').waitFor()
-  }
+  const { newPage, logIn } = browserPages(() => ({ browser, bosun }), { password: PASSWORD, problems, contexts })
 
   const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`)
   const textOf = async (locator: Locator) => ((await locator.first().textContent()) ?? '').trim()

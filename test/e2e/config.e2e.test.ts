@@ -7,12 +7,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installDefaults } from '../../src/server/modules/config'
 import { configKinds } from '../../src/server/modules/config-kinds'
 import { createUser, createWorkspaceWithOwner } from '../../src/server/modules/identity'
 import { makeAccount } from '../../src/server/testing/factories'
-import { ensureWebBuild, launchChromium, requireChromium, skipBrowserTests, startE2eBosun, type E2eBosun } from './harness'
+import { browserPages, ensureWebBuild, launchChromium, requireChromium, skipBrowserTests, startE2eBosun, type E2eBosun } from './harness'
 
 const screenshotDir = path.resolve(import.meta.dirname, '__screenshots__')
 const PASSWORD = 'e2e-password-correct-horse'
@@ -43,30 +43,7 @@ describe.skipIf(skipBrowserTests())('configuration in the browser', () => {
     await bosun?.stop()
   })
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: bosun.url })
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(30_000)
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    page.on('response', (response) => {
-      if (response.status() >= 500) problems.push(`${response.status()} from ${response.request().method()} ${response.url()}`)
-    })
-    onTestFailed(async ({ task }) => {
-      fs.mkdirSync(screenshotDir, { recursive: true })
-      const name = `failed-${bosun.kind}-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`
-      await page.screenshot({ path: path.join(screenshotDir, name), fullPage: true }).catch(() => undefined)
-    })
-    return page
-  }
-
-  async function logIn(page: Page, email: string) {
-    await page.goto('/login')
-    await page.locator('input[name=email]').fill(email)
-    await page.locator('input[name=password]').fill(PASSWORD)
-    await page.locator('button[type=submit]').click()
-    await page.locator('[data-testid="logout-button"]').waitFor()
-  }
+  const { newPage, logIn } = browserPages(() => ({ browser, bosun }), { password: PASSWORD, problems, contexts })
 
   const shot = async (page: Page, name: string) => {
     fs.mkdirSync(screenshotDir, { recursive: true })

@@ -10,7 +10,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { onTestFailed } from 'vitest'
 import { buildWebIfNeeded } from '../../src/cli/build-web'
 import { loadConfig } from '../../src/server/platform/config'
 import { createLogger } from '../../src/server/platform/logging'
@@ -118,4 +119,39 @@ export async function startE2eBosun(): Promise<E2eBosun> {
       }
     },
   }
+}
+
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '__screenshots__')
+
+/**
+ * Pages for one test file: each in a fresh browser context on Bosun's URL. Page errors and 5xx
+ * answers are collected in `problems` (tests assert it stays empty); a failing test leaves a
+ * full-page screenshot of what the browser showed.
+ */
+export function browserPages(target: () => { browser: Browser; bosun: E2eBosun }, options: { password: string; problems: string[]; contexts: BrowserContext[] }) {
+  const newPage = async (): Promise<Page> => {
+    const { browser, bosun } = target()
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: bosun.url })
+    options.contexts.push(context)
+    const page = await context.newPage()
+    page.setDefaultTimeout(30_000)
+    page.on('pageerror', (error) => options.problems.push(`page error: ${error.message}`))
+    page.on('response', (response) => {
+      if (response.status() >= 500) options.problems.push(`${response.status()} from ${response.request().method()} ${response.url()}`)
+    })
+    onTestFailed(async ({ task }) => {
+      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true })
+      const name = `failed-${bosun.kind}-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true }).catch(() => undefined)
+    })
+    return page
+  }
+  const logIn = async (page: Page, email: string) => {
+    await page.goto('/login')
+    await page.locator('input[name=email]').fill(email)
+    await page.locator('input[name=password]').fill(options.password)
+    await page.locator('button[type=submit]').click()
+    await page.locator('[data-testid="logout-button"]').waitFor()
+  }
+  return { newPage, logIn }
 }
