@@ -6,7 +6,8 @@ export default defineConfig({
     globalSetup: ['src/server/testing/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 60_000,
+    // CLI and browser tests spawn processes; on a loaded 2-core CI machine one test can take minutes.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
   },
 })
