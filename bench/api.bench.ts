@@ -22,13 +22,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
+import { freePort } from './support'
 import { listAccounts } from '../src/server/modules/accounts'
 import { loadConfig } from '../src/server/platform/config'
 import { queryRows } from '../src/server/platform/db'
@@ -222,17 +222,6 @@ async function directDbBaseline(kind: DbKind): Promise<Result[]> {
     await handle.close()
     lock?.release()
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function startServer(kind: DbKind): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {

@@ -26,13 +26,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
+import { freePort } from './support'
 import { from as copyFrom } from 'pg-copy-streams'
 import { openDb } from '../src/server/platform/db'
 
@@ -76,17 +76,6 @@ function call(i: number) {
     properties: { plan: 'Growth', durationMs: (i * 31) % 5000, source: i % 3 === 0 ? 'web' : 'api' },
     context: { groupId: `BENCH-${account}`, library: { name: 'bosun-bench', version: '1.0.0' }, ip: '10.0.0.1' },
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Peak resident memory of a process (VmHWM), in MB. */

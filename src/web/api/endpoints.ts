@@ -83,8 +83,6 @@ export const usageApi = {
     api.get<AccountEventPage>(`/api/v1/accounts/${id(accountId)}/events`, query, signal),
   settings: (signal?: AbortSignal) => api.get<UsageSettings>('/api/v1/settings/usage', undefined, signal),
   saveSettings: (input: UsageSettings) => request<UsageSettings>('/api/v1/settings/usage', { method: 'PUT', body: input }),
-  eventNames: (days: number, signal?: AbortSignal) =>
-    api.get<{ items: { event: string; count: number; accounts: number }[] }>('/api/v1/events/names', { days }, signal),
 }
 
 export const dataQualityApi = {

@@ -202,11 +202,6 @@ export function useUsageSettings(enabled = true) {
   return useQuery({ queryKey: queryKeys.usageSettings, queryFn: ({ signal }) => usageApi.settings(signal), enabled })
 }
 
-/** Event names the workspace's product sent in the last 90 days, most used first. */
-export function useRecentEventNames(enabled = true) {
-  return useQuery({ queryKey: ['events', 'names', 90], queryFn: ({ signal }) => usageApi.eventNames(90, signal), enabled, staleTime: 60_000 })
-}
-
 export function useSaveUsageSettings() {
   const client = useQueryClient()
   return useMutation({

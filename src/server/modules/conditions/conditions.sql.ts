@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm'
-import { conditionFields, fieldType, type Condition, type ConditionField } from '../../../shared/conditions'
+import { fieldType, type Condition, type ConditionField } from '../../../shared/conditions'
 
 /**
  * Account facts: one row per account with every field the condition language names, as of `today`.
@@ -161,4 +161,3 @@ export function compileCondition(condition: Condition, today: string): SQL {
   }
 }
 
-export const knownFields = conditionFields
