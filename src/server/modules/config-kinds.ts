@@ -1,9 +1,9 @@
 import type { ConfigKind } from './config'
-import { segmentConfigKind } from './segments'
+import { lifecycleConfigKind, segmentConfigKind, tiersConfigKind } from './segments'
 
 /**
  * Every kind of configuration document; a module that adds a kind defines it with
  * defineConfigKind (from '../config') in its own folder and adds its line here.
  * The order is the order of the Configuration page and of `bosun config export`.
  */
-export const configKinds: readonly ConfigKind[] = [segmentConfigKind]
+export const configKinds: readonly ConfigKind[] = [segmentConfigKind, tiersConfigKind, lifecycleConfigKind]

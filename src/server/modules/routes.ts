@@ -14,6 +14,8 @@ import { identityRoutes } from './identity'
 import { importRoutes } from './imports'
 import { outcomeRoutes } from './outcomes'
 import { portfolioRoutes } from './portfolio'
+import { segmentRoutes } from './segments'
+import { domainEventRoutes } from './domain-events'
 import { subscriptionRoutes } from './subscriptions'
 import { ticketRoutes } from './tickets'
 import { touchpointRoutes } from './touchpoints'
@@ -37,5 +39,7 @@ export function moduleRoutes(deps: AppDeps): OpenAPIHono<AppEnv>[] {
     dataQualityRoutes(deps),
     outcomeRoutes(deps),
     importRoutes(deps),
+    segmentRoutes(deps),
+    domainEventRoutes(deps),
   ] as unknown as OpenAPIHono<AppEnv>[]
 }

@@ -19,6 +19,12 @@ export type JobDefinition<Payload> = {
   policy?: 'standard' | 'stately' | 'singleton' | 'short'
   /** Enqueue once when a worker process starts (work left over from a crash is picked up at once). */
   runAtStart?: boolean
+  /**
+   * For work that appears in tables rather than as sent jobs (e.g. rows queued by triggers): every
+   * `everySeconds`, each worker process asks `hasWork` and, if so, enqueues the job (use a coalescing
+   * policy such as 'short' so the polls do not pile up jobs).
+   */
+  wake?: { everySeconds: number; hasWork: () => Promise<boolean> }
 }
 
 export type Jobs = {
@@ -41,12 +47,30 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
   })
   boss.on('error', (error: Error) => logger.error({ err: error }, 'job system error'))
   await boss.start()
+  const wakers: NodeJS.Timeout[] = []
 
   const register = async <Payload extends object>(definition: JobDefinition<Payload>) => {
     await boss.createQueue(definition.queue, definition.policy ? { name: definition.queue, policy: definition.policy } : undefined)
     if (definition.cron && options.runWorkers) await boss.schedule(definition.queue, definition.cron, {})
     if (!options.runWorkers) return
     if (definition.runAtStart) await boss.send(definition.queue, {})
+    const wake = definition.wake
+    if (wake) {
+      let polling = false
+      const timer = setInterval(() => {
+        if (polling) return
+        polling = true
+        wake
+          .hasWork()
+          .then((hasWork) => (hasWork ? boss.send(definition.queue, {}) : null))
+          .catch((error: unknown) => logger.warn({ err: error, queue: definition.queue }, 'wake check failed'))
+          .finally(() => {
+            polling = false
+          })
+      }, wake.everySeconds * 1000)
+      timer.unref()
+      wakers.push(timer)
+    }
     await boss.work<Payload>(definition.queue, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
       for (const job of jobs) {
         await definition.handler(job.data, { id: job.id, queue: definition.queue })
@@ -65,6 +89,7 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
     },
     register,
     stop: async () => {
+      for (const timer of wakers) clearInterval(timer)
       await boss.stop({ graceful: true, wait: true, timeout: 5000 })
     },
   }

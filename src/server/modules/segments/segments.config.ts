@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import type { Db } from '../../platform/db'
 import { renderCondition, type Condition } from '../../../shared/conditions'
+import { requeueOnRuleChange } from './segments.repo'
 import { conditionSchema, defineConfigKind, listPublishedDocuments, type ConfigIssue } from '../config'
 
 export const SEGMENT_KIND = 'segment'
@@ -97,4 +98,6 @@ export const segmentConfigKind = defineConfigKind<SegmentBody>({
   defaults,
   describe: (body) => renderCondition(body.condition),
   validate: validateSegment,
+  onPublish: requeueOnRuleChange,
+  onArchive: requeueOnRuleChange,
 })

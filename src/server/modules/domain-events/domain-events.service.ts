@@ -1,0 +1,82 @@
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
+import { queryRows, type Db } from '../../platform/db'
+import { domainEventCursors, domainEvents } from './domain-events.tables'
+
+/** The domain events Bosun emits; automation (assignment now, playbooks later) reacts to them. */
+export const domainEventTypes = ['segment.entered', 'segment.exited', 'tier.changed', 'lifecycle.changed'] as const
+export type DomainEventType = (typeof domainEventTypes)[number]
+
+export type NewDomainEvent = { workspaceId: string; type: DomainEventType; accountId: string | null; payload: Record<string, unknown> }
+export type DomainEvent = typeof domainEvents.$inferSelect
+
+/** Appends events inside the caller's transaction, so they exist exactly when the change they describe does. */
+export async function recordDomainEvents(db: Db, events: NewDomainEvent[]): Promise<void> {
+  for (let start = 0; start < events.length; start += 1000) {
+    await db.insert(domainEvents).values(events.slice(start, start + 1000))
+  }
+}
+
+export async function listDomainEvents(
+  db: Db,
+  params: { workspaceId: string; accountId?: string; types?: string[]; beforeId?: number; limit: number },
+): Promise<DomainEvent[]> {
+  return db
+    .select()
+    .from(domainEvents)
+    .where(
+      and(
+        eq(domainEvents.workspaceId, params.workspaceId),
+        params.accountId ? eq(domainEvents.accountId, params.accountId) : undefined,
+        params.types && params.types.length > 0 ? inArray(domainEvents.type, params.types) : undefined,
+        params.beforeId !== undefined ? lt(domainEvents.id, params.beforeId) : undefined,
+      ),
+    )
+    .orderBy(desc(domainEvents.id))
+    .limit(params.limit)
+}
+
+/**
+ * Hands a consumer the workspace's events after its cursor, oldest first, and moves the cursor past
+ * them in the same transaction as the consumer's own writes: each event is handled exactly once.
+ * The cursor row is locked, so two workers running the same consumer take turns.
+ */
+export async function consumeDomainEvents(
+  db: Db,
+  params: { workspaceId: string; consumer: string; types: readonly string[]; limit: number },
+  handle: (tx: Db, events: DomainEvent[]) => Promise<void>,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.insert(domainEventCursors).values({ workspaceId: params.workspaceId, consumer: params.consumer, lastId: 0 }).onConflictDoNothing()
+    const [cursor] = await tx
+      .select({ lastId: domainEventCursors.lastId })
+      .from(domainEventCursors)
+      .where(and(eq(domainEventCursors.workspaceId, params.workspaceId), eq(domainEventCursors.consumer, params.consumer)))
+      .for('update')
+    const lastId = cursor?.lastId ?? 0
+    const batch = await tx
+      .select()
+      .from(domainEvents)
+      .where(and(eq(domainEvents.workspaceId, params.workspaceId), gt(domainEvents.id, lastId)))
+      .orderBy(asc(domainEvents.id))
+      .limit(params.limit)
+    if (batch.length === 0) return 0
+    const wanted = batch.filter((event) => params.types.includes(event.type))
+    if (wanted.length > 0) await handle(tx, wanted)
+    await tx
+      .update(domainEventCursors)
+      .set({ lastId: batch[batch.length - 1]!.id, updatedAt: sql`now()` })
+      .where(and(eq(domainEventCursors.workspaceId, params.workspaceId), eq(domainEventCursors.consumer, params.consumer)))
+    return batch.length
+  })
+}
+
+/** Workspaces with events a consumer has not read yet (for its job to visit); one index probe per workspace. */
+export async function workspacesWithUnreadEvents(db: Db, params: { consumer: string }): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT w.id FROM workspaces w
+        WHERE EXISTS (SELECT 1 FROM domain_events e WHERE e.workspace_id = w.id
+          AND e.id > coalesce((SELECT c.last_id FROM domain_event_cursors c WHERE c.workspace_id = w.id AND c.consumer = ${params.consumer}), 0))`,
+  )
+  return rows.map((row) => row.id)
+}

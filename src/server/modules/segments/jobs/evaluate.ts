@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../../../platform/db'
+import type { AppDeps } from '../../../platform/http'
+import type { JobDefinition } from '../../../platform/jobs'
+import { todayUtc } from '../../conditions'
+import { evaluateQueuedAccounts, evaluateWorkspace, refreshDailyCounts } from '../segments.engine'
+import { hasQueuedAccounts } from '../segments.repo'
+
+/** Accounts per transaction: small enough that a batch holds PGlite's event loop for well under a second. */
+const BATCH = 250
+
+/**
+ * Classifies accounts whose data changed. Woken within a second of a queued account by every worker
+ * process (the queue is shared with SKIP LOCKED, so workers split it); runs until the queue is empty
+ * or 20 s passed, then refreshes today's counts of the workspaces it touched.
+ */
+export function evaluateJob(deps: AppDeps): JobDefinition<Record<string, never>> {
+  return {
+    queue: 'segments.evaluate',
+    policy: 'short',
+    runAtStart: true,
+    wake: { everySeconds: 0.5, hasWork: () => hasQueuedAccounts(deps.db) },
+    handler: async () => {
+      const started = Date.now()
+      const touched = new Set<string>()
+      let accounts = 0
+      for (;;) {
+        const result = await evaluateQueuedAccounts(deps.db, { limit: BATCH })
+        if (result.workspaceIds.length === 0) break
+        for (const workspaceId of result.workspaceIds) touched.add(workspaceId)
+        accounts += result.accounts
+        if (Date.now() - started > 20_000) break
+      }
+      for (const workspaceId of touched) await refreshDailyCounts(deps.db, { workspaceId, day: todayUtc() })
+      if (accounts > 0) deps.logger.debug({ accounts, ms: Date.now() - started }, 'accounts classified')
+    },
+  }
+}
+
+/** Hourly (date-relative rules move with the calendar) and on demand: every account of every workspace, or of one. */
+export function sweepJob(deps: AppDeps): JobDefinition<{ workspaceId?: string }> {
+  return {
+    queue: 'segments.sweep',
+    cron: '17 * * * *',
+    handler: async (payload) => {
+      const workspaceIds = payload.workspaceId
+        ? [payload.workspaceId]
+        : (await queryRows<{ id: string }>(deps.db, sql`SELECT id FROM workspaces ORDER BY created_at`)).map((row) => row.id)
+      for (const workspaceId of workspaceIds) {
+        const result = await evaluateWorkspace(deps.db, { workspaceId })
+        deps.logger.info({ workspaceId, ...result }, 'segments, tiers and stages re-evaluated')
+      }
+    },
+  }
+}
