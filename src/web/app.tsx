@@ -13,6 +13,8 @@ const LoginPage = lazy(() => import('./pages/login-page'))
 const HomePage = lazy(() => import('./pages/home-page'))
 const AccountsPage = lazy(() => import('./pages/accounts-page'))
 const Account360Page = lazy(() => import('./pages/account-360-page'))
+const SegmentsPage = lazy(() => import('./pages/segments-page'))
+const SegmentGroupPage = lazy(() => import('./pages/segments/group-detail-page'))
 const SettingsPage = lazy(() => import('./pages/settings-page'))
 const DataQualityPage = lazy(() => import('./pages/data-quality-page'))
 const ImportsPage = lazy(() => import('./pages/imports-page'))
@@ -85,6 +87,8 @@ export function App() {
                 <Route index element={<HomePage />} />
                 <Route path="accounts" element={<AccountsPage />} />
                 <Route path="accounts/:id" element={<Account360Page />} />
+                <Route path="segments" element={<SegmentsPage />} />
+                <Route path="segments/:family/:key" element={<SegmentGroupPage />} />
                 <Route path="data-quality" element={<DataQualityPage />} />
                 <Route path="imports" element={<ImportsPage />} />
                 <Route path="configuration" element={<ConfigPage />} />

@@ -6,8 +6,10 @@ import { importJobs } from './imports'
 import { eventJobs } from './events'
 import { demoJobs } from './demo'
 import { segmentJobs } from './segments'
+import { journeyJobs } from './journeys'
+import { engagementJobs } from './engagement'
 
 /** Every module's background jobs; a new module adds its line here (see docs/ARCHITECTURE.md). */
 export function jobDefinitions(deps: AppDeps): JobDefinition<object>[] {
-  return [...identityJobs(deps), ...eventJobs(deps), ...billingJobs(deps), ...demoJobs(deps), ...importJobs(deps), ...segmentJobs(deps)] as JobDefinition<object>[]
+  return [...identityJobs(deps), ...eventJobs(deps), ...billingJobs(deps), ...demoJobs(deps), ...importJobs(deps), ...segmentJobs(deps), ...journeyJobs(deps), ...engagementJobs(deps)] as JobDefinition<object>[]
 }

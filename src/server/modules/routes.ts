@@ -15,7 +15,9 @@ import { importRoutes } from './imports'
 import { outcomeRoutes } from './outcomes'
 import { portfolioRoutes } from './portfolio'
 import { segmentRoutes } from './segments'
+import { journeyRoutes } from './journeys'
 import { domainEventRoutes } from './domain-events'
+import { engagementRoutes } from './engagement'
 import { subscriptionRoutes } from './subscriptions'
 import { ticketRoutes } from './tickets'
 import { touchpointRoutes } from './touchpoints'
@@ -41,5 +43,7 @@ export function moduleRoutes(deps: AppDeps): OpenAPIHono<AppEnv>[] {
     importRoutes(deps),
     segmentRoutes(deps),
     domainEventRoutes(deps),
+    journeyRoutes(deps),
+    engagementRoutes(deps),
   ] as unknown as OpenAPIHono<AppEnv>[]
 }

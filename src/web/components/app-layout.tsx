@@ -24,6 +24,7 @@ import { notifications } from '@mantine/notifications'
 import {
   IconAdjustmentsHorizontal,
   IconBuildingSkyscraper,
+  IconChartDonut,
   IconChecklist,
   IconFileImport,
   IconHome,
@@ -43,6 +44,13 @@ import { RoleBadge } from './badges'
 const navItems = [
   { to: '/', label: 'Home', icon: IconHome, match: (path: string) => path === '/' },
   { to: '/accounts', label: 'Accounts', icon: IconBuildingSkyscraper, match: (path: string) => path.startsWith('/accounts') },
+  {
+    to: '/segments',
+    label: 'Segments',
+    icon: IconChartDonut,
+    match: (path: string) => path.startsWith('/segments'),
+    permission: 'customers:read' as const,
+  },
   {
     to: '/data-quality',
     label: 'Data quality',

@@ -9,12 +9,14 @@ import {
   IconHeadset,
   IconListDetails,
   IconReceipt,
+  IconRoute,
   IconUsers,
 } from '@tabler/icons-react'
 import { isApiError } from '../api/client'
 import { useAccount360 } from '../api/hooks'
 import { ErrorState, CardSkeleton } from '../components/query-state'
 import { AccountHeader } from './account/account-header'
+import { JourneyTab } from './account/classification-journey-tab'
 import { ContactsTab } from './account/contacts-tab'
 import { EventsTab } from './account/events-tab'
 import { OverviewTab } from './account/overview-tab'
@@ -24,7 +26,7 @@ import { TicketsTab } from './account/tickets-tab'
 import { TimelineSection } from './account/timeline-section'
 import { UsageTab } from './account/usage-tab'
 
-const tabs = ['overview', 'usage', 'events', 'contacts', 'subscriptions', 'tickets'] as const
+const tabs = ['overview', 'usage', 'events', 'journey', 'contacts', 'subscriptions', 'tickets'] as const
 type Tab = (typeof tabs)[number]
 
 function LoadingView() {
@@ -111,7 +113,7 @@ export default function Account360Page() {
             onChange={setTab}
             keepMounted={false}
             variant="outline"
-            // Six tabs fit on one line beside the timeline with a slightly tighter padding.
+            // Seven tabs fit on one line beside the timeline with a slightly tighter padding.
             styles={{ tab: { paddingInline: 'var(--mantine-spacing-sm)' } }}
           >
             <Tabs.List mb="md">
@@ -123,6 +125,9 @@ export default function Account360Page() {
               </Tabs.Tab>
               <Tabs.Tab value="events" leftSection={<IconListDetails size={16} />} data-testid="tab-events">
                 Events
+              </Tabs.Tab>
+              <Tabs.Tab value="journey" leftSection={<IconRoute size={16} />} data-testid="tab-journey">
+                Journey
               </Tabs.Tab>
               <Tabs.Tab
                 value="contacts"
@@ -157,6 +162,9 @@ export default function Account360Page() {
             </Tabs.Panel>
             <Tabs.Panel value="events">
               <EventsTab account={data.account} />
+            </Tabs.Panel>
+            <Tabs.Panel value="journey">
+              <JourneyTab accountId={data.account.id} />
             </Tabs.Panel>
             <Tabs.Panel value="contacts">
               <ContactsTab contacts={data.contacts} />

@@ -11,8 +11,13 @@ export type DomainEvent = typeof domainEvents.$inferSelect
 
 /** Appends events inside the caller's transaction, so they exist exactly when the change they describe does. */
 export async function recordDomainEvents(db: Db, events: NewDomainEvent[]): Promise<void> {
-  for (let start = 0; start < events.length; start += 1000) {
-    await db.insert(domainEvents).values(events.slice(start, start + 1000))
+  // One set-based statement per 5,000 events (a sweep that first classifies 100k accounts writes ~400k).
+  for (let start = 0; start < events.length; start += 5000) {
+    const rows = events.slice(start, start + 5000)
+    await db.execute(sql`
+      INSERT INTO domain_events (workspace_id, type, account_id, payload)
+      SELECT r."workspaceId", r."type", r."accountId", r."payload"
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("workspaceId" uuid, "type" text, "accountId" uuid, "payload" jsonb)`)
   }
 }
 

@@ -36,11 +36,10 @@ export type Verdict = { segments: string[]; tier: string | null; stage: string |
 
 /** The published rules of a workspace; a stored body that no longer parses is skipped (and logged by the config page). */
 export async function loadClassificationRules(db: Db, workspaceId: string): Promise<ClassificationRules> {
-  const [segmentDocs, tierDoc, lifecycleDoc] = await Promise.all([
-    listPublishedDocuments(db, { workspaceId, kind: SEGMENT_KIND }),
-    getPublishedDocument(db, { workspaceId, kind: TIERS_KIND, key: TIERS_KEY }),
-    getPublishedDocument(db, { workspaceId, kind: LIFECYCLE_KIND, key: LIFECYCLE_KEY }),
-  ])
+  // One after another: inside a transaction they share one connection.
+  const segmentDocs = await listPublishedDocuments(db, { workspaceId, kind: SEGMENT_KIND })
+  const tierDoc = await getPublishedDocument(db, { workspaceId, kind: TIERS_KIND, key: TIERS_KEY })
+  const lifecycleDoc = await getPublishedDocument(db, { workspaceId, kind: LIFECYCLE_KIND, key: LIFECYCLE_KEY })
   const segments = segmentDocs.flatMap((doc) => {
     const parsed = SegmentBodySchema.safeParse(doc.body)
     return parsed.success ? [{ key: doc.key, name: parsed.data.name, condition: parsed.data.condition, version: doc.version }] : []
@@ -248,9 +247,9 @@ export async function evaluateQueuedAccounts(db: Db, params: { limit: number; to
   return db.transaction(async (tx) => {
     const taken = await queryRows<{ workspace_id: string; account_id: string; marked_at: string }>(
       tx,
-      sql`DELETE FROM account_evaluation_queue q USING (
-            SELECT workspace_id, account_id FROM account_evaluation_queue ORDER BY marked_at LIMIT ${params.limit} FOR UPDATE SKIP LOCKED) picked
-          WHERE q.workspace_id = picked.workspace_id AND q.account_id = picked.account_id
+      // By ctid: a TID scan whatever the planner believes about this often-empty table's size.
+      sql`DELETE FROM account_evaluation_queue q
+          WHERE q.ctid = ANY(ARRAY(SELECT ctid FROM account_evaluation_queue ORDER BY marked_at LIMIT ${params.limit} FOR UPDATE SKIP LOCKED))
           RETURNING q.workspace_id, q.account_id, q.marked_at::text AS marked_at`,
     )
     const result: QueueResult = { accounts: 0, entered: 0, exited: 0, workspaceIds: [], oldestMarkedAt: null }

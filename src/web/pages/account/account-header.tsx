@@ -42,6 +42,7 @@ import {
   formatMoneyFull,
   formatNumber,
 } from '../../lib/format'
+import { ClassificationBadges } from './classification-badges'
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -144,6 +145,7 @@ export function AccountHeader({ data }: { data: Account360 }) {
               </Text>
             ) : null}
           </Group>
+          <ClassificationBadges accountId={account.id} accountName={account.name} />
         </Stack>
         {canWrite || canDelete ? (
           <Group gap="xs" wrap="nowrap">

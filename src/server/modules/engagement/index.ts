@@ -1,0 +1,7 @@
+export * from './engagement.tables'
+export { engagementModelConfigKind, EngagementModelBodySchema, ENGAGEMENT_MODEL_KIND, loadEngagementModels, type EngagementModelBody, type EngagementModel } from './engagement-models.config'
+export { assignmentConfigKind, AssignmentBodySchema, ASSIGNMENT_KIND, ASSIGNMENT_KEY, loadAssignmentRules, type AssignmentBody, type AssignmentRule } from './assignment.config'
+export { assignAccounts, runAssignmentConsumer, workspacesToAssign, ASSIGN_CONSUMER, type Assignment } from './engagement.assign'
+export { getCoverage, getLoad, previewReassign, applyReassign } from './engagement.service'
+export { engagementRoutes } from './engagement.routes'
+export { engagementJobs } from './jobs'
