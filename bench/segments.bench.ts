@@ -145,11 +145,14 @@ async function factsBaseline(handle: DbHandle, workspaceId: string): Promise<num
   let after = '00000000-0000-0000-0000-000000000000'
   let rows = 0
   for (;;) {
-    const ids = (await queryRows<{ id: string }>(handle.db, sql`SELECT id FROM accounts WHERE workspace_id = ${workspaceId} AND id > ${after}::uuid ORDER BY id LIMIT ${CHUNK}`)).map((row) => row.id)
-    if (ids.length === 0) return rows
-    after = ids[ids.length - 1]!
-    // Every column fetched, as the evaluators do (a count alone lets PostgreSQL drop the joins).
-    const facts = await queryRows(handle.db, accountFactsQuery({ workspaceId, today: new Date().toISOString().slice(0, 10), accountIds: ids, keyFeatures }))
+    const [slice] = await queryRows<{ last: string }>(
+      handle.db,
+      sql`SELECT id::text AS last FROM (SELECT id FROM accounts WHERE workspace_id = ${workspaceId} AND id > ${after}::uuid ORDER BY id LIMIT ${CHUNK}) s ORDER BY id DESC LIMIT 1`,
+    )
+    if (!slice) return rows
+    // The same slices as the sweep, every column fetched as the evaluators do (a count alone lets PostgreSQL drop the joins).
+    const facts = await queryRows(handle.db, accountFactsQuery({ workspaceId, today: new Date().toISOString().slice(0, 10), accountRange: { after, last: slice.last }, keyFeatures }))
+    after = slice.last
     rows += facts.length
   }
 }

@@ -11,6 +11,7 @@ import { deleteWorkspaceBySlug, generateDemoWorld, SEND_DEMO_USAGE_QUEUE, sendDe
 import type { Jobs } from './platform/jobs'
 import { createImportRun, executeImportRun, getImportRun, importFilesDir, importKinds, toImportRunDto, writeErrorReport, RUN_IMPORT_QUEUE, type ImportProgress } from './modules/imports'
 import { applyConfig, exportConfig, installDefaults, planConfig } from './modules/config'
+import { backfillDailyCounts } from './modules/segments'
 import { configKinds } from './modules/config-kinds'
 
 /**
@@ -223,6 +224,8 @@ export async function buildDemoWorkspace(db: Db, params: DemoWorkspaceParams, co
     await db.execute(sql`ANALYZE`)
     usage = { sent: true, calls: sent.calls }
   }
+  // Without background jobs, reconstruct the segment, tier and stage trends now (the usage job does it otherwise).
+  if (!(params.usage && context.jobs)) await backfillDailyCounts(db, { workspaceId: result.workspaceId, days: 91, stepDays: 7 })
   return {
     workspace: result.slug,
     workspaceId: result.workspaceId,

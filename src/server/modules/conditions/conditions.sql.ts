@@ -8,11 +8,20 @@ import { fieldType, type Condition, type ConditionField } from '../../../shared/
  * pushed into every subquery). Derived ratios are rounded to 4 decimals so the numeric in SQL and
  * the double in JS hold the same decimal value.
  */
-export function accountFactsQuery(params: { workspaceId: string; today: string; accountIds?: string[]; keyFeatures: string[] }): SQL {
+export function accountFactsQuery(params: {
+  workspaceId: string
+  today: string
+  accountIds?: string[]
+  /** A slice of the workspace by id (after < id <= last): index range scans, for sweeping every account in chunks. */
+  accountRange?: { after: string; last: string }
+  keyFeatures: string[]
+}): SQL {
   const ws = params.workspaceId
   const today = sql`${params.today}::date`
   const ids = params.accountIds ? sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(params.accountIds)}::jsonb))::uuid[]` : null
-  const scope = (column: string) => (ids ? sql`AND ${sql.raw(column)} = ANY(${ids})` : sql``)
+  const range = params.accountRange
+  const scope = (column: string) =>
+    ids ? sql`AND ${sql.raw(column)} = ANY(${ids})` : range ? sql`AND ${sql.raw(column)} > ${range.after}::uuid AND ${sql.raw(column)} <= ${range.last}::uuid` : sql``
   const features = sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(params.keyFeatures)}::jsonb))`
   return sql`
     SELECT a.id AS account_id, a.name, a.external_id, a.domain, a.plan, a.industry, a.country, a.status, a.currency,

@@ -8,6 +8,7 @@ export {
   evaluateQueuedAccounts,
   evaluateWorkspace,
   refreshDailyCounts,
+  backfillDailyCounts,
   type ClassificationRules,
   type Verdict,
   type SweepResult,

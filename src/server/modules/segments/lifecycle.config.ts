@@ -47,12 +47,22 @@ const defaults: { key: string; body: LifecycleBody }[] = [
     key: LIFECYCLE_KEY,
     body: {
       stages: [
-        { key: 'onboarding', name: 'Onboarding', description: 'Kickoff, setup and first users live.', slaDays: 60, color: 'cyan' },
+        { key: 'onboarding', name: 'Onboarding', description: 'Kickoff, setup and first users live. Overdue after 45 days: onboarding is dragging.', slaDays: 45, color: 'cyan' },
         {
           key: 'adoption',
           name: 'Adoption',
-          description: 'Past the first 60 days or with real usage: grow active users and features.',
-          entry: { all: [active, { any: [{ field: 'created_on', op: 'more_than_days_ago', days: 60 }, { field: 'license_utilization', op: 'gte', value: 0.3 }] }] },
+          description: 'Live (a month in, 30 % of seats active) or 90 days in regardless: grow active users and features.',
+          entry: {
+            all: [
+              active,
+              {
+                any: [
+                  { all: [{ field: 'created_on', op: 'more_than_days_ago', days: 30 }, { field: 'license_utilization', op: 'gte', value: 0.3 }] },
+                  { field: 'created_on', op: 'more_than_days_ago', days: 90 },
+                ],
+              },
+            ],
+          },
           slaDays: 180,
           color: 'blue',
         },

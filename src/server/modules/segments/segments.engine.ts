@@ -11,7 +11,7 @@
  * transaction that took the accounts off the queue.
  */
 import { sql, type SQL } from 'drizzle-orm'
-import { queryRows, type Db } from '../../platform/db'
+import { pgErrorCode, queryRows, type Db } from '../../platform/db'
 import { evaluateCondition, type Condition } from '../../../shared/conditions'
 import { accountFactsQuery, compileCondition, loadAccountFacts, todayUtc } from '../conditions'
 import { listPublishedDocuments, getPublishedDocument } from '../config'
@@ -102,9 +102,12 @@ async function verdictsInMemory(db: Db, params: { workspaceId: string; accountId
 }
 
 /** SQL evaluator over a batch of accounts: every rule compiled into one statement. */
-async function verdictsInSql(db: Db, params: { workspaceId: string; accountIds: string[]; rules: ClassificationRules; today: string; keyFeatures: string[] }): Promise<Map<string, Verdict>> {
+async function verdictsInSql(
+  db: Db,
+  params: { workspaceId: string; accountIds?: string[]; accountRange?: { after: string; last: string }; rules: ClassificationRules; today: string; keyFeatures: string[] },
+): Promise<Map<string, Verdict>> {
   const list = ruleList(params.rules)
-  const facts = accountFactsQuery({ workspaceId: params.workspaceId, today: params.today, accountIds: params.accountIds, keyFeatures: params.keyFeatures })
+  const facts = accountFactsQuery({ workspaceId: params.workspaceId, today: params.today, accountIds: params.accountIds, accountRange: params.accountRange, keyFeatures: params.keyFeatures })
   const columns: SQL = list.length === 0 ? sql`ARRAY[]::boolean[]` : sql`ARRAY[${sql.join(list.map((rule) => compileCondition(rule, params.today)), sql`, `)}]`
   const rows = await queryRows<{ account_id: string; hits: boolean[] }>(db, sql`SELECT f.account_id, ${columns} AS hits FROM (${facts}) f`)
   return new Map(rows.map((row) => [row.account_id, classify(params.rules, (ruleIndex) => row.hits[ruleIndex] === true)]))
@@ -273,6 +276,17 @@ export async function evaluateQueuedAccounts(db: Db, params: { limit: number; to
 
 export type SweepResult = ApplyResult & { ms: number }
 
+async function withSerializationRetry<Result>(work: () => Promise<Result>, attempts = 5): Promise<Result> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      const code = pgErrorCode(error)
+      if (attempt >= attempts || (code !== '40001' && code !== '40P01')) throw error
+    }
+  }
+}
+
 /**
  * Re-classifies every account of a workspace with the SQL evaluator, a chunk of accounts per
  * transaction (on PGlite a chunk is what blocks the event loop at a time).
@@ -286,15 +300,27 @@ export async function evaluateWorkspace(db: Db, params: { workspaceId: string; t
   const result: SweepResult = { accounts: 0, entered: 0, exited: 0, ms: 0 }
   let after = '00000000-0000-0000-0000-000000000000'
   for (;;) {
-    const ids = (
-      await queryRows<{ id: string }>(db, sql`SELECT id FROM accounts WHERE workspace_id = ${params.workspaceId} AND id > ${after}::uuid ORDER BY id LIMIT ${chunkSize}`)
-    ).map((row) => row.id)
-    if (ids.length === 0) break
-    after = ids[ids.length - 1]!
-    const applied = await db.transaction(async (tx) => {
-      const verdicts = await verdictsInSql(tx, { workspaceId: params.workspaceId, accountIds: ids, rules, today, keyFeatures })
-      return applyVerdicts(tx, { workspaceId: params.workspaceId, verdicts, rules, reason: params.reason ?? 'scheduled re-evaluation' })
-    })
+    const [slice] = await queryRows<{ last: string }>(
+      db,
+      sql`SELECT id::text AS last FROM (
+            SELECT id FROM accounts WHERE workspace_id = ${params.workspaceId} AND id > ${after}::uuid ORDER BY id LIMIT ${chunkSize}) s
+          ORDER BY id DESC LIMIT 1`,
+    )
+    if (!slice?.last) break
+    const range = { after, last: slice.last }
+    after = slice.last
+    // Repeatable read: the facts and the memberships compared with them come from one snapshot, so a
+    // change classified meanwhile by the queue (newer facts) is never overwritten with this older view;
+    // if both touch the same rows, PostgreSQL refuses this chunk and it is run again.
+    const applied = await withSerializationRetry(() =>
+      db.transaction(
+        async (tx) => {
+          const verdicts = await verdictsInSql(tx, { workspaceId: params.workspaceId, accountRange: range, rules, today, keyFeatures })
+          return applyVerdicts(tx, { workspaceId: params.workspaceId, verdicts, rules, reason: params.reason ?? 'scheduled re-evaluation' })
+        },
+        { isolationLevel: 'repeatable read' },
+      ),
+    )
     result.accounts += applied.accounts
     result.entered += applied.entered
     result.exited += applied.exited
@@ -353,4 +379,59 @@ export async function moveAccountStage(
     ])
     return { from, to: params.stageKey }
   })
+}
+
+/**
+ * Reconstructs past daily counts (one point every `stepDays` over the last `days`) by evaluating
+ * today's rules as of each past date, over the accounts that existed then. Usage, tickets,
+ * touchpoints and renewal dates are read as of that date; account fields (ARR, status) are their
+ * current values. Days that already have a real count are left alone. For a new workspace with
+ * history (the demo, a first import), so the trend charts do not start empty.
+ */
+export async function backfillDailyCounts(db: Db, params: { workspaceId: string; days: number; stepDays: number; chunkSize?: number }): Promise<{ points: number }> {
+  const rules = await loadClassificationRules(db, params.workspaceId)
+  const keyFeatures = await getKeyFeatures(db, params.workspaceId)
+  const today = todayUtc()
+  let points = 0
+  for (let back = params.stepDays; back <= params.days; back += params.stepDays) {
+    const day = new Date(Date.parse(`${today}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10)
+    const totals = new Map<string, { accounts: number; arr: number }>()
+    const add = (family: MembershipFamily, key: string, arr: number) => {
+      const total = totals.get(`${family}:${key}`) ?? { accounts: 0, arr: 0 }
+      total.accounts += 1
+      total.arr += arr
+      totals.set(`${family}:${key}`, total)
+    }
+    let after = '00000000-0000-0000-0000-000000000000'
+    for (;;) {
+      const accounts = await queryRows<{ id: string; arr: string | number }>(
+        db,
+        sql`SELECT id, arr FROM accounts WHERE workspace_id = ${params.workspaceId} AND id > ${after}::uuid AND (created_at AT TIME ZONE 'UTC')::date <= ${day}::date
+            ORDER BY id LIMIT ${params.chunkSize ?? 2000}`,
+      )
+      if (accounts.length === 0) break
+      after = accounts[accounts.length - 1]!.id
+      const verdicts = await verdictsInSql(db, { workspaceId: params.workspaceId, accountIds: accounts.map((account) => account.id), rules, today: day, keyFeatures })
+      for (const account of accounts) {
+        const verdict = verdicts.get(account.id)
+        if (!verdict) continue
+        const arr = Number(account.arr)
+        for (const key of verdict.segments) add('segment', key, arr)
+        if (verdict.tier) add('tier', verdict.tier, arr)
+        if (verdict.stage) add('stage', verdict.stage, arr)
+      }
+    }
+    const groups = [
+      ...rules.segments.map((segment) => ['segment', segment.key] as const),
+      ...rules.tiers.map((tier) => ['tier', tier.key] as const),
+      ...rules.stages.map((stage) => ['stage', stage.key] as const),
+    ].map(([family, key]) => ({ family, groupKey: key, ...(totals.get(`${family}:${key}`) ?? { accounts: 0, arr: 0 }) }))
+    await db.execute(sql`
+      INSERT INTO membership_daily_counts (workspace_id, family, group_key, day, accounts, arr)
+      SELECT ${params.workspaceId}, g."family", g."groupKey", ${day}::date, g."accounts", g."arr"
+      FROM jsonb_to_recordset(${json(groups)}) AS g("family" text, "groupKey" text, "accounts" int, "arr" numeric)
+      ON CONFLICT DO NOTHING`)
+    points++
+  }
+  return { points }
 }
