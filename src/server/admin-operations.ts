@@ -7,11 +7,10 @@ import { ProblemError } from './platform/http'
 import { apiKeyScopes, roles } from '../shared/roles'
 import { createApiKey, createUser, createWorkspaceWithOwner, generatePassword, listApiKeys, revokeApiKey } from './modules/identity'
 import { findWorkspaceBySlug, listWorkspaces } from './modules/workspaces'
-import { deleteWorkspaceBySlug, generateDemoWorld, SEND_DEMO_USAGE_QUEUE, sendDemoUsage } from './modules/demo'
+import { deleteWorkspaceBySlug, generateDemoWorld, SEND_DEMO_USAGE_QUEUE, reconstructDemoHistory, sendDemoUsage } from './modules/demo'
 import type { Jobs } from './platform/jobs'
 import { createImportRun, executeImportRun, getImportRun, importFilesDir, importKinds, toImportRunDto, writeErrorReport, RUN_IMPORT_QUEUE, type ImportProgress } from './modules/imports'
 import { applyConfig, exportConfig, installDefaults, planConfig } from './modules/config'
-import { backfillDailyCounts } from './modules/segments'
 import { configKinds } from './modules/config-kinds'
 
 /**
@@ -224,8 +223,8 @@ export async function buildDemoWorkspace(db: Db, params: DemoWorkspaceParams, co
     await db.execute(sql`ANALYZE`)
     usage = { sent: true, calls: sent.calls }
   }
-  // Without background jobs, reconstruct the segment, tier and stage trends now (the usage job does it otherwise).
-  if (!(params.usage && context.jobs)) await backfillDailyCounts(db, { workspaceId: result.workspaceId, days: 91, stepDays: 7 })
+  // Without background jobs, reconstruct stage history and segment trends now (the usage job does it otherwise).
+  if (!(params.usage && context.jobs)) await reconstructDemoHistory(db, { workspaceId: result.workspaceId })
   return {
     workspace: result.slug,
     workspaceId: result.workspaceId,

@@ -22,6 +22,8 @@ const ConfigPage = lazy(() => import('./pages/config-page'))
 const ConfigDocumentPage = lazy(() => import('./pages/config/config-document-page'))
 const ConfigNewPage = lazy(() => import('./pages/config/config-new-page'))
 const ConfigYamlPage = lazy(() => import('./pages/config/config-yaml-page'))
+const EngagementPage = lazy(() => import('./pages/engagement-page'))
+const JourneyMapPage = lazy(() => import('./pages/journey-map-page'))
 const NotFoundPage = lazy(() => import('./pages/not-found-page'))
 
 function createQueryClient(): QueryClient {
@@ -89,6 +91,8 @@ export function App() {
                 <Route path="accounts/:id" element={<Account360Page />} />
                 <Route path="segments" element={<SegmentsPage />} />
                 <Route path="segments/:family/:key" element={<SegmentGroupPage />} />
+                <Route path="engagement" element={<EngagementPage />} />
+                <Route path="journey" element={<JourneyMapPage />} />
                 <Route path="data-quality" element={<DataQualityPage />} />
                 <Route path="imports" element={<ImportsPage />} />
                 <Route path="configuration" element={<ConfigPage />} />

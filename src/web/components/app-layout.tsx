@@ -24,7 +24,9 @@ import { notifications } from '@mantine/notifications'
 import {
   IconAdjustmentsHorizontal,
   IconBuildingSkyscraper,
+  IconCalendarCheck,
   IconChartDonut,
+  IconRoute,
   IconChecklist,
   IconFileImport,
   IconHome,
@@ -49,6 +51,20 @@ const navItems = [
     label: 'Segments',
     icon: IconChartDonut,
     match: (path: string) => path.startsWith('/segments'),
+    permission: 'customers:read' as const,
+  },
+  {
+    to: '/journey',
+    label: 'Journey map',
+    icon: IconRoute,
+    match: (path: string) => path.startsWith('/journey'),
+    permission: 'customers:read' as const,
+  },
+  {
+    to: '/engagement',
+    label: 'Engagement',
+    icon: IconCalendarCheck,
+    match: (path: string) => path.startsWith('/engagement'),
     permission: 'customers:read' as const,
   },
   {

@@ -113,7 +113,7 @@ export default function Account360Page() {
             onChange={setTab}
             keepMounted={false}
             variant="outline"
-            // Seven tabs fit on one line beside the timeline with a slightly tighter padding.
+            // A slightly tighter padding keeps the tabs on one line beside the timeline on wide screens.
             styles={{ tab: { paddingInline: 'var(--mantine-spacing-sm)' } }}
           >
             <Tabs.List mb="md">

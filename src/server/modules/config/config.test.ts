@@ -28,6 +28,8 @@ type Problem = { status: number; detail?: string; errors?: { field: string; mess
 type AuditPage = { items: { action: string; actorLabel: string; entityType: string; entityId: string | null; before: Record<string, unknown> | null; after: Record<string, unknown> | null }[] }
 
 const json = async <T>(response: Response) => (await response.json()) as T
+/** Every document the kinds ship as demo defaults, as kind/key. */
+const shipped = configKinds.flatMap((kind) => kind.defaults.map((entry) => `${kind.kind}/${entry.key}`))
 const fieldsOf = async (response: Response) => ((await response.json()) as Problem).errors?.map((error) => error.field) ?? []
 
 const segment = (name: string, condition: unknown, extra: Record<string, unknown> = {}) => ({ name, condition, ...extra })
@@ -266,12 +268,13 @@ describe('config as code: export, plan, apply', () => {
     expect(text).toContain('- { field: arr, op: gte, value: 100000 }')
     const file = parseYaml(text) as { workspace: string; documents: { kind: string; key: string; version?: number; body: { name: string; condition: { all: Record<string, unknown>[] } } }[] }
     expect(file.workspace).toBe('initech')
-    expect(file.documents.map((document) => document.key)).toEqual(['at-risk-urgent-tickets', 'enterprise', 'low-adoption', 'no-champion', 'renewing-90-days'])
+    expect(file.documents.filter((document) => document.kind === 'segment').map((document) => document.key)).toEqual(['at-risk-urgent-tickets', 'enterprise', 'low-adoption', 'no-champion', 'renewing-90-days'])
+    expect(file.documents.map((document) => `${document.kind}/${document.key}`).sort()).toEqual([...shipped].sort())
 
     const unchanged = await json<Plan>(await admin('POST', '/api/v1/config/plan', { yaml: text }))
-    expect(unchanged).toMatchObject({ valid: true, applied: false, counts: { create: 0, update: 0, unchanged: 5, archive: 0 }, errors: [] })
+    expect(unchanged).toMatchObject({ valid: true, applied: false, counts: { create: 0, update: 0, unchanged: shipped.length, archive: 0 }, errors: [] })
 
-    const enterprise = file.documents.find((document) => document.key === 'enterprise')
+    const enterprise = file.documents.find((document) => document.kind === 'segment' && document.key === 'enterprise')
     if (!enterprise) throw new Error('no enterprise segment exported')
     enterprise.body.condition.all[1] = { field: 'arr', value: 150_000, op: 'gte' }
     enterprise.body.name = 'Enterprise (150k+)'
@@ -280,8 +283,8 @@ describe('config as code: export, plan, apply', () => {
 
     // The same plan from text/yaml with the file as the body.
     const planned = await json<Plan>(await admin('POST', '/api/v1/config/plan', edited, { 'content-type': 'text/yaml' }))
-    expect(planned).toMatchObject({ valid: true, counts: { create: 1, update: 1, unchanged: 4 } })
-    const update = planned.documents.find((document) => document.key === 'enterprise')
+    expect(planned).toMatchObject({ valid: true, counts: { create: 1, update: 1, unchanged: shipped.length - 1 } })
+    const update = planned.documents.find((document) => document.kind === 'segment' && document.key === 'enterprise')
     expect(update).toMatchObject({ action: 'update', currentVersion: 1, fileVersion: 1, newVersion: 2 })
     expect(update?.changes.map((change) => change.text)).toEqual(['~ name: "Enterprise" → "Enterprise (150k+)"', '~ condition.all.1.value: 100000 → 150000'])
     expect(planned.documents.find((document) => document.key === 'growth-plan')).toMatchObject({ action: 'create', currentVersion: null, newVersion: 1 })
@@ -301,7 +304,7 @@ describe('config as code: export, plan, apply', () => {
 
     // Applying the same file again changes nothing.
     const again = await json<Plan>(await admin('POST', '/api/v1/config/apply', { yaml: edited }))
-    expect(again.counts).toEqual({ create: 0, update: 0, unchanged: 6, archive: 0 })
+    expect(again.counts).toEqual({ create: 0, update: 0, unchanged: shipped.length + 1, archive: 0 })
     expect((await json<{ items: Version[] }>(await admin('GET', '/api/v1/config/segment/enterprise/versions'))).items).toHaveLength(2)
 
     // A re-export shows the new version; the stale file now notes that it replaces what changed since.
@@ -363,12 +366,12 @@ describe('config as code: export, plan, apply', () => {
     const pruned = await ctx.createWorkspace('pruned')
     await installDefaults(ctx.handle.db, { kinds: configKinds, workspaceId: pruned.id, actor: { kind: 'system', label: 'test' } })
     const admin = ctx.as(pruned, 'admin')
-    const file = parseYaml(await (await admin('GET', '/api/v1/config/export')).text()) as { documents: { key: string }[] }
-    file.documents = file.documents.filter((document) => document.key === 'enterprise')
+    const file = parseYaml(await (await admin('GET', '/api/v1/config/export')).text()) as { documents: { kind: string; key: string }[] }
+    file.documents = file.documents.filter((document) => document.kind === 'segment' && document.key === 'enterprise')
     const yaml = stringifyYaml(file)
     expect((await json<Plan>(await admin('POST', '/api/v1/config/plan', { yaml }))).counts).toEqual({ create: 0, update: 0, unchanged: 1, archive: 0 })
     const plan = await json<Plan>(await admin('POST', '/api/v1/config/plan?prune=true', yaml, { 'content-type': 'text/yaml' }))
-    expect(plan.counts).toEqual({ create: 0, update: 0, unchanged: 1, archive: 4 })
+    expect(plan.counts).toEqual({ create: 0, update: 0, unchanged: 1, archive: shipped.length - 1 })
     await admin('POST', '/api/v1/config/apply', { yaml, prune: true })
     const live = (await json<{ items: ListItem[] }>(await admin('GET', '/api/v1/config/segment'))).items.map((item) => item.key)
     expect(live).toEqual(['enterprise'])
@@ -420,12 +423,13 @@ describe('config kinds: hooks', () => {
     const workspace = await ctx.createWorkspace('defaults')
     await makeAccount(ctx.handle.db, workspace.id, { arr: 250_000 })
     await makeAccount(ctx.handle.db, workspace.id, { arr: 5_000 })
-    expect((await installDefaults(ctx.handle.db, { kinds: configKinds, workspaceId: workspace.id, actor })).installed).toHaveLength(5)
+    expect((await installDefaults(ctx.handle.db, { kinds: configKinds, workspaceId: workspace.id, actor })).installed).toHaveLength(shipped.length)
     expect((await installDefaults(ctx.handle.db, { kinds: configKinds, workspaceId: workspace.id, actor })).installed).toEqual([])
     const document = await json<Document>(await ctx.as(workspace, 'viewer')('GET', '/api/v1/config/segment/enterprise'))
     const preview = await json<{ count: number }>(await ctx.as(workspace, 'viewer')('POST', '/api/v1/conditions/preview', { condition: (document.published?.body as { condition: unknown }).condition }))
     expect(preview.count).toBe(1)
     const kindsList = await json<{ items: { kind: string; published: number; example: unknown }[] }>(await ctx.as(workspace, 'viewer')('GET', '/api/v1/config/kinds'))
-    expect(kindsList.items).toEqual([expect.objectContaining({ kind: 'segment', label: 'Segments', published: 5, drafts: 0, example: expect.objectContaining({ name: 'Strategic EMEA' }) })])
+    expect(kindsList.items.map((item) => item.kind)).toEqual(configKinds.map((kind) => kind.kind))
+    expect(kindsList.items[0]).toEqual(expect.objectContaining({ kind: 'segment', label: 'Segments', published: 5, drafts: 0, example: expect.objectContaining({ name: 'Strategic EMEA' }) }))
   })
 })

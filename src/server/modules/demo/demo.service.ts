@@ -12,6 +12,8 @@ import { deleteWorkspace, findWorkspaceById, findWorkspaceBySlug } from '../work
 import { defaultDemoUsage, demoKeyFeatures, demoUsageCalls, type DemoUsageOptions } from './demo.usage'
 import * as repo from './demo.repo'
 import { demoCompany, newWorldCounters, planWorld, simulateAccounts, type AccountWorld, type WorldParams } from './demo.world'
+import { backfillStageHistory } from '../journeys'
+import { backfillDailyCounts } from '../segments'
 
 export type DemoParams = {
   accounts: number
@@ -206,4 +208,14 @@ export async function deleteWorkspaceBySlug(db: Db, slug: string): Promise<boole
   if (!workspace) return false
   await deleteWorkspace(db, workspace.id)
   return true
+}
+
+/**
+ * A new demo workspace's past, reconstructed once its product usage is in: stage history over the
+ * last half year (so the journey map has conversion and time in stage) and weekly segment, tier
+ * and stage counts over the last quarter (so trends do not start today).
+ */
+export async function reconstructDemoHistory(db: Db, params: { workspaceId: string }): Promise<void> {
+  await backfillStageHistory(db, { workspaceId: params.workspaceId })
+  await backfillDailyCounts(db, { workspaceId: params.workspaceId, days: 91, stepDays: 7 })
 }

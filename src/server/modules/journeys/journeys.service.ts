@@ -283,8 +283,8 @@ export async function getJourneyMap(db: Db, params: { workspaceId: string; days:
   const conversions = await queryRows<{ group_key: string; entered: number; reached_next: number; progressed: number }>(
     db,
     sql`WITH stage_order AS (
-          SELECT key, ordinality::int AS position, terminal FROM jsonb_to_recordset(${JSON.stringify(rules.stages.map((stage) => ({ key: stage.key, terminal: stage.terminal === true })))}::jsonb)
-            WITH ORDINALITY AS s(key text, terminal boolean)),
+          SELECT key, position, terminal
+          FROM jsonb_to_recordset(${JSON.stringify(rules.stages.map((stage, position) => ({ key: stage.key, position, terminal: stage.terminal === true })))}::jsonb) AS s(key text, position int, terminal boolean)),
         firsts AS (
           SELECT DISTINCT ON (h.account_id, h.group_key) h.account_id, h.group_key, h.at, h.id
           FROM account_membership_changes h

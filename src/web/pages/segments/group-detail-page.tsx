@@ -56,7 +56,7 @@ function HistoryCard({ family, groupKey, color }: { family: MembershipFamily; gr
               curveType="monotone"
               connectNulls
               withDots={false}
-              gridAxis="y"
+              gridAxis="x"
               valueFormatter={(value) => formatNumber(value)}
               yAxisProps={{ width: 48 }}
               data-testid="group-members-chart"
@@ -72,7 +72,7 @@ function HistoryCard({ family, groupKey, color }: { family: MembershipFamily; gr
               { name: 'exited', label: 'Left', color: 'red.6' },
             ]}
             barChartProps={{ stackOffset: 'sign' }}
-            gridAxis="y"
+            gridAxis="x"
             valueFormatter={(value) => formatNumber(Math.abs(value))}
             yAxisProps={{ width: 48 }}
             referenceLines={[{ y: 0, color: 'gray.5' }]}

@@ -1,7 +1,6 @@
 import type { AppDeps } from '../../../platform/http'
 import type { JobDefinition } from '../../../platform/jobs'
-import { sendDemoUsage } from '../demo.service'
-import { backfillDailyCounts } from '../../segments'
+import { reconstructDemoHistory, sendDemoUsage } from '../demo.service'
 
 export const SEND_DEMO_USAGE_QUEUE = 'demo.send-usage'
 
@@ -16,8 +15,8 @@ export function sendDemoUsageJob(deps: AppDeps): JobDefinition<{ workspaceId: st
       const started = Date.now()
       const { calls } = await sendDemoUsage(deps.db, { workspaceId, drain: true })
       deps.logger.info({ workspaceId, calls, seconds: Math.round((Date.now() - started) / 1000) }, 'demo product usage sent')
-      // With the usage in, the segment, tier and stage trends can be reconstructed for the last quarter.
-      await backfillDailyCounts(deps.db, { workspaceId, days: 91, stepDays: 7 })
+      // With the usage in, stage history and segment trends can be reconstructed.
+      await reconstructDemoHistory(deps.db, { workspaceId })
     },
   }
 }
