@@ -6,6 +6,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { configKinds } from '../server/modules/config-kinds'
 import { loadConfig } from '../server/platform/config'
 import { createLogger } from '../server/platform/logging'
 import { startBosun, type RunningBosun } from '../server/server'
@@ -65,6 +66,8 @@ describe('bosun config', () => {
   // Each command is a new process (tsx, migrations check): seconds apiece on a loaded machine.
   const timeout = 240_000
   const file = path.join(filesDir, 'config.yaml')
+  /** Documents the demo ships (every kind's defaults). */
+  const shipped = configKinds.reduce((sum, kind) => sum + kind.defaults.length, 0)
 
   it('exports the demo segments, plans an edit and applies it (no server running)', async () => {
     await bosun('config', 'export', '--workspace', 'demo', '--out', file)
@@ -74,17 +77,17 @@ describe('bosun config', () => {
     expect(await bosun('config', 'export')).toBe(exported)
 
     const unchanged = await bosun('config', 'plan', file)
-    expect(unchanged).toContain('Plan for workspace demo: 0 to create, 0 to update, 0 to archive, 5 unchanged')
+    expect(unchanged).toContain(`Plan for workspace demo: 0 to create, 0 to update, 0 to archive, ${shipped} unchanged`)
     expect(unchanged).toContain('Nothing to change.')
 
     fs.writeFileSync(file, exported.replace('{ field: arr, op: gte, value: 100000 }', '{ field: arr, op: gte, value: 150000 }'))
     const planned = await bosun('config', 'plan', file, '--workspace', 'demo')
-    expect(planned).toContain('0 to create, 1 to update, 0 to archive, 4 unchanged')
+    expect(planned).toContain(`0 to create, 1 to update, 0 to archive, ${shipped - 1} unchanged`)
     expect(planned).toMatch(/~ segment\/enterprise\s+update version 1 → 2\n\s+~ condition\.all\.1\.value: 100000 → 150000/)
     expect(await bosun('config', 'export')).toBe(exported) // plan wrote nothing
 
     const applied = await bosun('config', 'apply', file, '--comment', 'Enterprise starts at 150k')
-    expect(applied).toContain('Applied to workspace demo: 0 create, 1 update, 0 archive, 4 unchanged')
+    expect(applied).toContain(`Applied to workspace demo: 0 create, 1 update, 0 archive, ${shipped - 1} unchanged`)
     const after = await bosun('config', 'export')
     expect(after).toMatch(/key: enterprise\n\s+version: 2\n/)
     expect(after).toContain('value: 150000')

@@ -18,6 +18,7 @@ import { segmentRoutes } from './segments'
 import { journeyRoutes } from './journeys'
 import { domainEventRoutes } from './domain-events'
 import { engagementRoutes } from './engagement'
+import { healthRoutes } from './health'
 import { subscriptionRoutes } from './subscriptions'
 import { ticketRoutes } from './tickets'
 import { touchpointRoutes } from './touchpoints'
@@ -45,5 +46,6 @@ export function moduleRoutes(deps: AppDeps): OpenAPIHono<AppEnv>[] {
     domainEventRoutes(deps),
     journeyRoutes(deps),
     engagementRoutes(deps),
+    healthRoutes(deps),
   ] as unknown as OpenAPIHono<AppEnv>[]
 }

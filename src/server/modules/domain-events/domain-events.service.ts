@@ -3,7 +3,7 @@ import { queryRows, type Db } from '../../platform/db'
 import { domainEventCursors, domainEvents } from './domain-events.tables'
 
 /** The domain events Bosun emits; automation (assignment now, playbooks later) reacts to them. */
-export const domainEventTypes = ['segment.entered', 'segment.exited', 'tier.changed', 'lifecycle.changed'] as const
+export const domainEventTypes = ['segment.entered', 'segment.exited', 'tier.changed', 'lifecycle.changed', 'health.changed', 'health.band_changed'] as const
 export type DomainEventType = (typeof domainEventTypes)[number]
 
 export type NewDomainEvent = { workspaceId: string; type: DomainEventType; accountId: string | null; payload: Record<string, unknown> }

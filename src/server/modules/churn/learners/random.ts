@@ -1,0 +1,45 @@
+/** A seeded generator (mulberry32): the same seed gives the same folds, samples and models. */
+export type Rng = () => number
+
+export function seededRng(seed: number): Rng {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Fisher–Yates, in place. */
+export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
+  for (let index = items.length - 1; index > 0; index--) {
+    const other = Math.floor(rng() * (index + 1))
+    const swap = items[index]
+    items[index] = items[other]
+    items[other] = swap
+  }
+  return items
+}
+
+/** A fold number per row, positives and negatives dealt out separately so every fold keeps the churn rate. */
+export function stratifiedFolds(labels: ArrayLike<number>, folds: number, rng: Rng): Int32Array {
+  const assignment = new Int32Array(labels.length)
+  for (const wanted of [0, 1]) {
+    const rows: number[] = []
+    for (let index = 0; index < labels.length; index++) if (labels[index] === wanted) rows.push(index)
+    shuffleInPlace(rows, rng)
+    rows.forEach((row, position) => {
+      assignment[row] = position % folds
+    })
+  }
+  return assignment
+}
+
+/** Row indices where `keep` holds. */
+export function indicesWhere(length: number, keep: (index: number) => boolean): number[] {
+  const out: number[] = []
+  for (let index = 0; index < length; index++) if (keep(index)) out.push(index)
+  return out
+}
