@@ -9,5 +9,7 @@ export default defineConfig({
     // CLI and browser tests spawn processes; on a loaded 2-core CI machine one test can take minutes.
     testTimeout: 180_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a page or a background job to catch up: 1 s (the default) is too short under load.
+    expect: { poll: { timeout: 30_000 } },
   },
 })

@@ -157,6 +157,15 @@ async function factsBaseline(handle: DbHandle, workspaceId: string): Promise<num
   }
 }
 
+/** Every account in exactly one tier and one stage: the engine's invariant, checked after each phase. */
+async function assertOnePerAccount(handle: DbHandle, phase: string) {
+  const bad = await queryRows<{ family: string; n: number }>(
+    handle.db,
+    sql`SELECT family, count(*)::int AS n FROM (SELECT family, account_id FROM account_memberships WHERE family IN ('tier', 'stage') GROUP BY 1, 2 HAVING count(*) > 1) d GROUP BY family`,
+  )
+  if (bad.length > 0) throw new Error(`after ${phase}: accounts in more than one ${bad.map((row) => `${row.family} (${row.n})`).join(', ')}`)
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 
 /** Data changes while the evaluate job runs as in a worker: ARR moves accounts across the 100k tier line. */
@@ -203,7 +212,18 @@ async function latency(handle: DbHandle, workspaceId: string): Promise<{ p50Ms: 
       }
       await sleep(10)
     }
-    if (pending.size > 0) throw new Error(`${pending.size} changes never reached their new tier`)
+    if (pending.size > 0) {
+      const stuck = [...pending.keys()]
+      const state = await queryRows(
+        handle.db,
+        sql`SELECT a.id, a.arr, (SELECT json_agg(m.*) FROM account_memberships m WHERE m.workspace_id = a.workspace_id AND m.account_id = a.id AND m.family = 'tier') AS tiers,
+              EXISTS (SELECT 1 FROM account_evaluation_queue q WHERE q.account_id = a.id) AS queued,
+              (SELECT json_agg(h.* ORDER BY h.id) FROM account_membership_changes h WHERE h.account_id = a.id AND h.family = 'tier') AS history
+            FROM accounts a WHERE a.id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(stuck)}::jsonb))::uuid[])`,
+      )
+      log(JSON.stringify({ pending: [...pending.entries()], state }))
+      throw new Error(`${pending.size} changes never reached their new tier`)
+    }
     samples.sort((left, right) => left - right)
     return { p50Ms: Math.round(percentile(samples, 50)), p99Ms: Math.round(percentile(samples, 99)), samples: samples.length }
   } finally {
@@ -233,6 +253,7 @@ async function runOn(kind: DbKind): Promise<Result[]> {
     const initial = await timed(() => evaluateWorkspace(handle.db, { workspaceId: workspace.id, chunkSize: CHUNK }))
     if (initial.value.accounts !== ACCOUNTS) throw new Error(`sweep classified ${initial.value.accounts}`)
     rate('sweep-initial', initial.seconds, facts.seconds)
+    await assertOnePerAccount(handle, 'sweep-initial')
     const steady = await timed(() => evaluateWorkspace(handle.db, { workspaceId: workspace.id, chunkSize: CHUNK }))
     if (steady.value.entered + steady.value.exited !== 0) throw new Error(`steady sweep changed ${steady.value.entered + steady.value.exited} memberships`)
     rate('sweep-steady', steady.seconds, facts.seconds)
@@ -247,10 +268,12 @@ async function runOn(kind: DbKind): Promise<Result[]> {
     })
     if (queued.value !== ACCOUNTS) throw new Error(`queue path classified ${queued.value}`)
     rate('queue-all', queued.seconds, facts.seconds)
+    await assertOnePerAccount(handle, 'queue-all')
     const counts = await queryRows<{ family: string; n: number }>(handle.db, sql`SELECT family, count(*)::int AS n FROM account_memberships GROUP BY family ORDER BY family`)
     log(`${kind}: memberships ${counts.map((row) => `${row.family} ${row.n}`).join(', ')}`)
     log(`${kind}: latency, ${CHANGES} changes at 10/s with the evaluate job running`)
     const measured = await latency(handle, workspace.id)
+    await assertOnePerAccount(handle, 'latency')
     results.push({ db: kind, phase: 'latency', ...measured, changes: CHANGES })
     log(`${kind}: change → new tier p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms`)
     return results

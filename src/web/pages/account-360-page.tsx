@@ -113,8 +113,8 @@ export default function Account360Page() {
             onChange={setTab}
             keepMounted={false}
             variant="outline"
-            // A slightly tighter padding keeps the tabs on one line beside the timeline on wide screens.
-            styles={{ tab: { paddingInline: 'var(--mantine-spacing-sm)' } }}
+            // One line of tabs that scrolls sideways when the column is narrower than the tabs.
+            styles={{ tab: { paddingInline: 'var(--mantine-spacing-sm)', flexShrink: 0 }, list: { flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden', scrollbarWidth: 'thin' } }}
           >
             <Tabs.List mb="md">
               <Tabs.Tab value="overview" leftSection={<IconChartLine size={16} />} data-testid="tab-overview">

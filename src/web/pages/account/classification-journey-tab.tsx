@@ -6,6 +6,7 @@ import { IconArrowRight, IconChartDonut, IconHandStop, IconLogin2, IconLogout2, 
 import { useAccountClassification, type AccountClassification, type MembershipFamily } from '../../api/segments'
 import { EmptyState, ErrorState, CardSkeleton } from '../../components/query-state'
 import { formatDate, formatDateTime, formatNumber, formatRelative } from '../../lib/format'
+import { AccountMilestones } from '../journey/account-milestones'
 import { familyMeta, groupColor } from '../segments/families'
 import { journeySteps, type JourneyGroup, type JourneyStep } from '../segments/journey'
 
@@ -136,7 +137,8 @@ export function JourneyTab({ accountId }: { accountId: string }) {
   return (
     <Stack gap={0}>
       <Now data={query.data} />
-      <Paper withBorder p="md">
+      <AccountMilestones accountId={accountId} />
+      <Paper withBorder p="md" mt="md">
         <Group justify="space-between" mb="md">
           <div>
             <Title order={4} fz="md">
