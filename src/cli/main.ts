@@ -4,6 +4,7 @@ import { runOperation, withDatabase } from './admin-client'
 import { buildWebIfNeeded } from './build-web'
 import { registerImportCommand } from './import-command'
 import { registerConfigCommand } from './config-command'
+import { registerChurnCommand } from './churn-command'
 import { loadConfig } from '../server/platform/config'
 import { readDataDirOwner } from '../server/platform/data-dir-lock'
 
@@ -129,6 +130,7 @@ program
 
 registerImportCommand(program)
 registerConfigCommand(program)
+registerChurnCommand(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`bosun: ${error instanceof Error ? error.message : String(error)}\n`)

@@ -45,10 +45,13 @@ export type TrainOptions = {
   onProgress?: (message: string) => void
 }
 
+/** AUC a more complex candidate must gain to be chosen over a simpler one. */
+const SIMPLER_MARGIN = 0.002
+
 const defaultLambdas = [300, 100, 30, 10, 3, 1, 0.3]
 const defaultGbtGrid: Partial<GbtParams>[] = [
   { maxDepth: 2, learningRate: 0.05 },
-  { maxDepth: 4, learningRate: 0.05, minChildWeight: 5 },
+  { maxDepth: 3, learningRate: 0.03, lambda: 10, minChildWeight: 5, subsample: 0.6, colsample: 0.6 },
 ]
 
 const describeGbt = (params: Partial<GbtParams>) => `depth ${params.maxDepth ?? 3}, learning rate ${params.learningRate ?? 0.05}`
@@ -151,8 +154,10 @@ export function trainChurnModel(rows: RawRow[], labels: number[], featureColumns
     progress(`blend: cross-validated AUC ${auc.toFixed(4)}`)
   }
 
+  // Simplest first (logistic regression, trees, blend): a more complex kind must beat the current
+  // choice by more than the noise of a cross-validated AUC, or it buys opacity and nothing else.
   const allowed = candidates.filter((candidate) => kinds.includes(candidate.kind))
-  const winner = allowed.reduce((best, candidate) => (candidate.cvAuc > best.cvAuc + 1e-6 ? candidate : best), allowed[0])
+  const winner = allowed.reduce((best, candidate) => (candidate.cvAuc > best.cvAuc + SIMPLER_MARGIN ? candidate : best), allowed[0])
   const all = rows.map((_, index) => index)
   const useLogistic = winner.kind !== 'gradient_boosted_trees'
   const useGbt = winner.kind !== 'logistic_regression'
