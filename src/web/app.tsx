@@ -24,6 +24,7 @@ const ConfigNewPage = lazy(() => import('./pages/config/config-new-page'))
 const ConfigYamlPage = lazy(() => import('./pages/config/config-yaml-page'))
 const EngagementPage = lazy(() => import('./pages/engagement-page'))
 const JourneyMapPage = lazy(() => import('./pages/journey-map-page'))
+const HealthPage = lazy(() => import('./pages/health-page'))
 const NotFoundPage = lazy(() => import('./pages/not-found-page'))
 
 function createQueryClient(): QueryClient {
@@ -93,6 +94,7 @@ export function App() {
                 <Route path="segments/:family/:key" element={<SegmentGroupPage />} />
                 <Route path="engagement" element={<EngagementPage />} />
                 <Route path="journey" element={<JourneyMapPage />} />
+                <Route path="health" element={<HealthPage />} />
                 <Route path="data-quality" element={<DataQualityPage />} />
                 <Route path="imports" element={<ImportsPage />} />
                 <Route path="configuration" element={<ConfigPage />} />

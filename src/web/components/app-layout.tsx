@@ -35,6 +35,7 @@ import {
   IconSettings,
   IconSun,
   IconAnchor,
+  IconHeartbeat,
 } from '@tabler/icons-react'
 import { roleDescriptions } from '../../shared/roles'
 import { useLogout } from '../api/hooks'
@@ -58,6 +59,13 @@ const navItems = [
     label: 'Journey map',
     icon: IconRoute,
     match: (path: string) => path.startsWith('/journey'),
+    permission: 'customers:read' as const,
+  },
+  {
+    to: '/health',
+    label: 'Health',
+    icon: IconHeartbeat,
+    match: (path: string) => path.startsWith('/health'),
     permission: 'customers:read' as const,
   },
   {

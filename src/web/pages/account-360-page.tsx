@@ -7,6 +7,7 @@ import {
   IconArrowLeft,
   IconChartLine,
   IconHeadset,
+  IconHeartbeat,
   IconListDetails,
   IconReceipt,
   IconRoute,
@@ -25,8 +26,10 @@ import { SubscriptionsTab } from './account/subscriptions-tab'
 import { TicketsTab } from './account/tickets-tab'
 import { TimelineSection } from './account/timeline-section'
 import { UsageTab } from './account/usage-tab'
+import { AccountHealthCard } from './health/account-health-card'
+import { AccountHealthTab } from './health/account-health-tab'
 
-const tabs = ['overview', 'usage', 'events', 'journey', 'contacts', 'subscriptions', 'tickets'] as const
+const tabs = ['overview', 'health', 'usage', 'events', 'journey', 'contacts', 'subscriptions', 'tickets'] as const
 type Tab = (typeof tabs)[number]
 
 function LoadingView() {
@@ -120,6 +123,9 @@ export default function Account360Page() {
               <Tabs.Tab value="overview" leftSection={<IconChartLine size={16} />} data-testid="tab-overview">
                 Overview
               </Tabs.Tab>
+              <Tabs.Tab value="health" leftSection={<IconHeartbeat size={16} />} data-testid="tab-health">
+                Health
+              </Tabs.Tab>
               <Tabs.Tab value="usage" leftSection={<IconActivity size={16} />} data-testid="tab-usage">
                 Usage
               </Tabs.Tab>
@@ -157,6 +163,9 @@ export default function Account360Page() {
             <Tabs.Panel value="overview">
               <OverviewTab data={data} />
             </Tabs.Panel>
+            <Tabs.Panel value="health">
+              <AccountHealthTab accountId={data.account.id} />
+            </Tabs.Panel>
             <Tabs.Panel value="usage">
               <UsageTab data={data} />
             </Tabs.Panel>
@@ -178,7 +187,10 @@ export default function Account360Page() {
           </Tabs>
         </Grid.Col>
         <Grid.Col span={{ base: 12, xl: 4 }}>
-          <TimelineSection accountId={data.account.id} touchpoints={data.touchpoints} />
+          <Stack gap="md">
+            <AccountHealthCard accountId={data.account.id} />
+            <TimelineSection accountId={data.account.id} touchpoints={data.touchpoints} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </Fragment>

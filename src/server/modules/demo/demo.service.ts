@@ -14,6 +14,7 @@ import * as repo from './demo.repo'
 import { demoCompany, newWorldCounters, planWorld, simulateAccounts, type AccountWorld, type WorldParams } from './demo.world'
 import { backfillStageHistory } from '../journeys'
 import { backfillDailyCounts } from '../segments'
+import { backfillHealthSnapshots, sweepHealth } from '../health'
 
 export type DemoParams = {
   accounts: number
@@ -212,10 +213,13 @@ export async function deleteWorkspaceBySlug(db: Db, slug: string): Promise<boole
 
 /**
  * A new demo workspace's past, reconstructed once its product usage is in: stage history over the
- * last half year (so the journey map has conversion and time in stage) and weekly segment, tier
- * and stage counts over the last quarter (so trends do not start today).
+ * last half year (so the journey map has conversion and time in stage), weekly segment, tier
+ * and stage counts and weekly health snapshots over the last quarter (so trends do not start today).
  */
 export async function reconstructDemoHistory(db: Db, params: { workspaceId: string }): Promise<void> {
   await backfillStageHistory(db, { workspaceId: params.workspaceId })
   await backfillDailyCounts(db, { workspaceId: params.workspaceId, days: 91, stepDays: 7 })
+  // Health: today's scores, then weekly snapshots of the last quarter (trends, movers, backtests).
+  await sweepHealth(db, { workspaceId: params.workspaceId })
+  await backfillHealthSnapshots(db, { workspaceId: params.workspaceId, days: 91, stepDays: 7 })
 }

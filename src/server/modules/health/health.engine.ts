@@ -60,9 +60,29 @@ type Inputs = {
   stageOverdueDays: Map<string, number>
   sentiment: Map<string, number>
   segments: Map<string, string[]>
+  /** Days of product usage the workspace has up to `day` (0: none yet). */
+  usageDays: number
 }
 
+/** Usage facts over a 30-day window, and the trend (two windows): missing until the workspace has that much usage history, not 0. */
+const usageWindowFields: ReadonlySet<string> = new Set(['dau', 'wau', 'mau', 'license_utilization', 'events_30d', 'feature_breadth', 'days_since_last_activity'])
+const USAGE_WINDOW_DAYS = 28
+const USAGE_TREND_DAYS = 56
+
 const sentimentPoints = { negative: 0, neutral: 50, positive: 100 } as const
+
+// The first usage day only moves when a workspace starts sending usage; min(day) scans the workspace's
+// rollups (no index leads with day), so it is kept per process for ten minutes.
+const firstUsageCache = new Map<string, { first: string; at: number }>()
+async function firstUsageDay(db: Db, workspaceId: string): Promise<string | null> {
+  const cached = firstUsageCache.get(workspaceId)
+  if (cached && Date.now() - cached.at < 600_000) return cached.first
+  const [row] = await queryRows<{ first: string | null }>(db, sql`SELECT min(day)::text AS first FROM usage_daily WHERE workspace_id = ${workspaceId}`)
+  const first = row?.first ?? null
+  // Only a found day is kept: a workspace whose usage just started must see it at once.
+  if (first) firstUsageCache.set(workspaceId, { first, at: Date.now() })
+  return first
+}
 
 async function loadInputs(db: Db, params: { workspaceId: string; accountIds?: string[]; day: string; scorecards: PublishedScorecard[] }): Promise<Inputs> {
   const ws = params.workspaceId
@@ -139,7 +159,12 @@ async function loadInputs(db: Db, params: { workspaceId: string; accountIds?: st
     )
     for (const row of rows) segments.set(row.account_id, [...(segments.get(row.account_id) ?? []), row.group_key])
   }
-  return { day, facts, paymentFailures, milestones, stageOverdueDays, sentiment, segments }
+  let usageDays = 0
+  if (sources.has('fact')) {
+    const first = await firstUsageDay(db, ws)
+    if (first && first <= day) usageDays = daysBetween(first, day) + 1
+  }
+  return { day, facts, paymentFailures, milestones, stageOverdueDays, sentiment, segments, usageDays }
 }
 
 /** The value a measure reads for one account, or null (missing). */
@@ -147,6 +172,8 @@ function measureValue(measure: Measure, accountId: string, facts: AccountFacts, 
   const source = measure.source
   switch (source.type) {
     case 'fact': {
+      if (source.field === 'usage_trend_30d' && inputs.usageDays < USAGE_TREND_DAYS) return null
+      if (usageWindowFields.has(source.field) && inputs.usageDays < USAGE_WINDOW_DAYS) return null
       if (source.field === 'days_since_last_activity' || source.field === 'days_since_last_touchpoint') {
         const last = dayText(facts[source.field === 'days_since_last_activity' ? 'last_activity_on' : 'last_touchpoint_on'])
         return last ? Math.max(0, daysBetween(last, inputs.day)) : null

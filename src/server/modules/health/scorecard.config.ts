@@ -132,8 +132,10 @@ const linear = (from: number, to: number, direction: 'higher_is_better' | 'lower
 /**
  * The demo's default, chosen from what the demo world actually generates: product usage comes from
  * the hidden true health (seats active, key features), ticket volume and severity rise as health
- * falls, and CSMs log more touchpoints with at-risk accounts — so days since the last touchpoint is
- * kept light. Stripe is not connected in the demo, so payment failures show as missing.
+ * falls (ticket volume also grows with account size, so only open high/urgent tickets count), and
+ * CSMs log more touchpoints with at-risk accounts — so days since the last touchpoint is kept light.
+ * Measured on a 500-account demo: AUC 0.91 of the score against the hidden true health (license
+ * utilization alone 0.95). Bands put about 5 % of accounts in red and 25 % in yellow. Stripe is not connected in the demo, so payment failures show as missing.
  */
 const defaults: { key: string; body: ScorecardBody }[] = [
   {
@@ -143,14 +145,14 @@ const defaults: { key: string; body: ScorecardBody }[] = [
       description: 'Adoption, engagement, support, relationship and financial signals for every account.',
       appliesTo: { default: true },
       order: 1000,
-      bands: { red: 40, yellow: 65 },
+      bands: { red: 60, yellow: 75 },
       groups: [
         {
           key: 'adoption',
           name: 'Adoption',
-          weight: 40,
+          weight: 55,
           measures: [
-            { key: 'license-utilization', name: 'License utilization', description: 'Monthly active users ÷ purchased seats.', source: { type: 'fact', field: 'license_utilization' }, scoring: linear(0.2, 0.8, 'higher_is_better'), weight: 3 },
+            { key: 'license-utilization', name: 'License utilization', description: 'Monthly active users ÷ purchased seats.', source: { type: 'fact', field: 'license_utilization' }, scoring: linear(0.3, 0.95, 'higher_is_better'), weight: 4 },
             {
               key: 'feature-breadth',
               name: 'Key features used',
@@ -167,14 +169,14 @@ const defaults: { key: string; body: ScorecardBody }[] = [
                 ],
                 otherwise: 0,
               },
-              weight: 2,
+              weight: 1,
             },
           ],
         },
         {
           key: 'engagement',
           name: 'Engagement',
-          weight: 20,
+          weight: 15,
           measures: [
             { key: 'usage-trend', name: 'Usage trend', description: 'Events of the last 30 days against the 30 before.', source: { type: 'fact', field: 'usage_trend_30d' }, scoring: linear(-0.5, 0.2, 'higher_is_better'), weight: 2 },
             { key: 'last-activity', name: 'Days since last product activity', source: { type: 'fact', field: 'days_since_last_activity' }, scoring: linear(3, 30, 'lower_is_better'), weight: 1 },
@@ -183,7 +185,7 @@ const defaults: { key: string; body: ScorecardBody }[] = [
         {
           key: 'support',
           name: 'Support',
-          weight: 25,
+          weight: 10,
           measures: [
             {
               key: 'urgent-tickets',
@@ -192,19 +194,12 @@ const defaults: { key: string; body: ScorecardBody }[] = [
               scoring: { type: 'thresholds', steps: [{ max: 1, points: 100 }, { max: 2, points: 40 }], otherwise: 0 },
               weight: 2,
             },
-            {
-              key: 'ticket-volume',
-              name: 'Tickets opened, last 30 days',
-              source: { type: 'fact', field: 'tickets_30d' },
-              scoring: { type: 'thresholds', steps: [{ max: 1, points: 100 }, { max: 2, points: 70 }, { max: 4, points: 40 }], otherwise: 10 },
-              weight: 1,
-            },
           ],
         },
         {
           key: 'relationship',
           name: 'Relationship',
-          weight: 10,
+          weight: 12,
           measures: [
             { key: 'csm-sentiment', name: 'CSM sentiment', description: 'The CSM’s latest read, until it expires.', source: { type: 'sentiment' }, scoring: linear(0, 100, 'higher_is_better'), weight: 2 },
             { key: 'last-touchpoint', name: 'Days since last touchpoint', source: { type: 'fact', field: 'days_since_last_touchpoint' }, scoring: linear(30, 120, 'lower_is_better'), weight: 1 },
@@ -214,7 +209,7 @@ const defaults: { key: string; body: ScorecardBody }[] = [
         {
           key: 'financial',
           name: 'Financial',
-          weight: 5,
+          weight: 8,
           measures: [
             { key: 'payment-failures', name: 'Open payment failures', source: { type: 'payment_failures' }, scoring: { type: 'thresholds', steps: [{ max: 1, points: 100 }, { max: 2, points: 30 }], otherwise: 0 }, weight: 2 },
             {
