@@ -180,3 +180,13 @@ export function preparedPerDb<Query>(build: (db: Db) => Query): (db: Db) => Quer
     return query
   }
 }
+
+/**
+ * Background work on PGlite shares one connection with every HTTP request: after a batch that held it
+ * for `busyMs`, rest as long, so requests queued behind the batch run (at most half the time goes to
+ * background batches). On PostgreSQL each worker has its own connections: no pause.
+ */
+export async function shareEmbeddedDb(handle: DbHandle, busyMs: number): Promise<void> {
+  if (handle.kind !== 'pglite' || busyMs <= 0) return
+  await new Promise((resolve) => setTimeout(resolve, Math.min(busyMs, 2000)))
+}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { queryRows } from '../../../platform/db'
+import { queryRows, shareEmbeddedDb } from '../../../platform/db'
 import type { AppDeps } from '../../../platform/http'
 import type { JobDefinition } from '../../../platform/jobs'
 import { todayUtc } from '../../conditions'
@@ -25,8 +25,10 @@ export function evaluateJob(deps: AppDeps): JobDefinition<Record<string, never>>
       const touched = new Set<string>()
       let accounts = 0
       for (;;) {
+        const batchStarted = Date.now()
         const result = await evaluateQueuedAccounts(deps.db, { limit: BATCH })
         if (result.workspaceIds.length === 0) break
+        await shareEmbeddedDb(deps.dbHandle, Date.now() - batchStarted)
         for (const workspaceId of result.workspaceIds) touched.add(workspaceId)
         accounts += result.accounts
         if (Date.now() - started > 20_000) break
