@@ -74,6 +74,46 @@ export type HealthStatus = { accounts: number; scored: number; queued: number; s
 
 export type NewSentiment = { sentiment: Sentiment; comment?: string; expiresOn?: string }
 
+export type BacktestScorecard = { key: string; name: string; version: number; status: string }
+export type BacktestParams = { scorecard?: string; version?: number; at?: string; horizonDays?: number }
+export type BacktestBand = { band: HealthBand; accounts: number; churned: number; churnRate: number | null; contracted: number; arrLost: number }
+export type BacktestMeasure = { key: string; name: string; group: string; auc: number | null; direction: 'higher is safer' | 'lower is safer' | null; accounts: number; missingShare: number; missingShareChurned: number | null }
+export type BacktestCalibrationRow = { decile: number; fromScore: number; toScore: number; meanScore: number; accounts: number; churned: number; churnRate: number }
+export type HealthBacktest = {
+  scorecard: BacktestScorecard
+  at: string
+  horizonDays: number
+  horizonEnd: string
+  snapshotDay: string | null
+  accounts: number
+  churned: number
+  churnRate: number | null
+  auc: number | null
+  redVsGreen: number | null
+  bands: BacktestBand[]
+  measures: BacktestMeasure[]
+  calibration: BacktestCalibrationRow[]
+  enough: boolean
+  missing: string | null
+}
+export type BacktestWeights = { groups: Record<string, number>; measures: Record<string, number> }
+export type SuggestedWeights = {
+  scorecard: BacktestScorecard
+  at: string
+  horizonDays: number
+  accounts: number
+  churned: number
+  enough: boolean
+  missing: string | null
+  aucBefore: number | null
+  aucAfter: number | null
+  validation: string
+  measures: { key: string; name: string; group: string; before: number; after: number; coefficient: number | null; flag: 'wrong direction' | 'not enough data' | null }[]
+  groups: { key: string; name: string; before: number; after: number }[]
+  weights: BacktestWeights | null
+}
+export type AcceptedWeights = { key: string; version: number; status: 'draft'; url: string }
+
 const enc = encodeURIComponent
 
 export const healthApi = {
@@ -83,6 +123,9 @@ export const healthApi = {
   addSentiment: (accountId: string, input: NewSentiment) => api.post<HealthSentiment>(`/api/v1/accounts/${enc(accountId)}/health/sentiment`, input),
   portfolio: (signal?: AbortSignal) => api.get<HealthPortfolio>('/api/v1/health/portfolio', { movers: 10 }, signal),
   status: (signal?: AbortSignal) => api.get<HealthStatus>('/api/v1/health/status', undefined, signal),
+  backtest: (params: BacktestParams, signal?: AbortSignal) => api.get<HealthBacktest>('/api/v1/health/backtest', params, signal),
+  suggestWeights: (params: BacktestParams) => api.post<SuggestedWeights>('/api/v1/health/backtest/suggest', params),
+  acceptWeights: (input: { scorecard: string; version?: number; weights: BacktestWeights; comment?: string }) => api.post<AcceptedWeights>('/api/v1/health/backtest/accept', input),
 }
 
 export const healthKeys = {
@@ -92,6 +135,7 @@ export const healthKeys = {
   explain: (accountId: string, from: string, to: string) => ['health', 'explain', accountId, from, to] as const,
   portfolio: ['health', 'portfolio'] as const,
   status: ['health', 'status'] as const,
+  backtest: (params: BacktestParams) => ['health', 'backtest', params] as const,
 }
 
 export function useAccountHealth(accountId: string) {
@@ -129,5 +173,22 @@ export function useAddSentiment(accountId: string) {
   return useMutation({
     mutationFn: (input: NewSentiment) => healthApi.addSentiment(accountId, input),
     onSuccess: () => void client.invalidateQueries({ queryKey: healthKeys.all }),
+  })
+}
+
+export function useHealthBacktest(params: BacktestParams) {
+  return useQuery({ queryKey: healthKeys.backtest(params), queryFn: ({ signal }) => healthApi.backtest(params, signal), placeholderData: keepPreviousData })
+}
+
+export function useSuggestWeights() {
+  return useMutation({ mutationFn: (params: BacktestParams) => healthApi.suggestWeights(params) })
+}
+
+/** Saves a draft of the scorecard: the configuration lists change, scores do not (nothing is published). */
+export function useAcceptWeights() {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: healthApi.acceptWeights,
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['config'] }),
   })
 }

@@ -2,7 +2,7 @@
 import { useState } from 'react'
 import { Link } from 'react-router-dom'
 import { Alert, Anchor, Button, Drawer, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
-import { IconAdjustmentsHorizontal, IconAlertTriangle, IconHeartbeat, IconInfoCircle, IconTrendingDown, IconTrendingUp } from '@tabler/icons-react'
+import { IconAdjustmentsHorizontal, IconAlertTriangle, IconHeartbeat, IconInfoCircle, IconTarget, IconTrendingDown, IconTrendingUp } from '@tabler/icons-react'
 import { useHealthPortfolio, useHealthStatus, type BandCounts, type HealthMover } from '../api/health'
 import { KpiCard } from '../components/kpi-card'
 import { PageHeader } from '../components/page-header'
@@ -100,9 +100,14 @@ export default function HealthPage() {
         title="Health"
         description="How healthy the book is: bands by accounts and ARR, segments, ARR at risk and who moved this week."
         actions={
-          <Button component={Link} to="/configuration/scorecard" variant="light" size="xs" leftSection={<IconAdjustmentsHorizontal size={16} />}>
-            Scorecards
-          </Button>
+          <>
+            <Button component={Link} to="/health/backtest" variant="light" size="xs" leftSection={<IconTarget size={16} />} data-testid="health-backtest-link">
+              Backtest
+            </Button>
+            <Button component={Link} to="/configuration/scorecard" variant="light" size="xs" leftSection={<IconAdjustmentsHorizontal size={16} />}>
+              Scorecards
+            </Button>
+          </>
         }
       />
       {queued > 0 ? (

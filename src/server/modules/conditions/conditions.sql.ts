@@ -24,7 +24,9 @@ export function accountFactsQuery(params: {
     ids ? sql`AND ${sql.raw(column)} = ANY(${ids})` : range ? sql`AND ${sql.raw(column)} > ${range.after}::uuid AND ${sql.raw(column)} <= ${range.last}::uuid` : sql``
   const features = sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(params.keyFeatures)}::jsonb))`
   return sql`
-    SELECT a.id AS account_id, a.name, a.external_id, a.domain, a.plan, a.industry, a.country, a.status, a.currency,
+    SELECT a.id AS account_id, a.name, a.external_id, a.domain, a.plan, a.industry, a.country,
+      -- As of the day asked: an account that churned later was still a customer then.
+      CASE WHEN a.status = 'churned' AND a.churned_at > ${today} THEN 'active' ELSE a.status END AS status, a.currency,
       a.owner_id::text AS owner_id, (a.owner_id IS NOT NULL) AS has_owner, (a.parent_id IS NOT NULL) AS has_parent,
       a.employees, (a.created_at AT TIME ZONE 'UTC')::date AS created_on, a.arr, a.renewal_date, a.traits,
       coalesce(rm.change, 0) AS arr_change_90d,
@@ -45,7 +47,10 @@ export function accountFactsQuery(params: {
       GROUP BY account_id) rm ON rm.account_id = a.id
     LEFT JOIN (
       SELECT account_id, sum(seats)::int AS seats FROM subscriptions
-      WHERE workspace_id = ${ws} AND status = 'active' AND start_date <= ${today} AND (end_date IS NULL OR end_date >= ${today}) ${scope('account_id')}
+      -- Seats of the terms that cover the day: a term since canceled or expired still counted while it ran
+      -- (status is today's, so filtering on 'active' alone would make every past day of a churned account seatless).
+      WHERE workspace_id = ${ws} AND (status = 'active' OR (status IN ('canceled', 'expired', 'past_due') AND end_date IS NOT NULL))
+        AND start_date <= ${today} AND (end_date IS NULL OR end_date >= ${today}) ${scope('account_id')}
       GROUP BY account_id) s ON s.account_id = a.id
     LEFT JOIN (
       SELECT account_id, active_users AS dau FROM usage_daily

@@ -118,3 +118,101 @@ export const HealthStatusSchema = z
     lastSweep: z.object({ at: z.string(), accounts: z.number().int(), ms: z.number().int() }).nullable(),
   })
   .openapi('HealthStatus')
+
+// ----- backtest -----
+
+const scorecardKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be a scorecard key')
+const horizonDays = z.coerce.number().int().min(7).max(730)
+
+export const BacktestQuery = z.object({
+  scorecard: scorecardKey.optional().describe('Default: the published default scorecard'),
+  version: z.coerce.number().int().min(1).optional().describe('Default: the published version (else the open draft)'),
+  at: isoDate.optional().describe('T: snapshots on or up to 7 days before it. Default: the latest snapshot day whose whole horizon has passed'),
+  horizonDays: horizonDays.optional().describe('H: churn within H days after T counts. Default 56'),
+})
+
+export const SuggestBody = z
+  .object({ scorecard: scorecardKey.optional(), version: z.number().int().min(1).optional(), at: isoDate.optional(), horizonDays: z.number().int().min(7).max(730).optional() })
+  .strict()
+  .openapi('HealthBacktestSuggestRequest')
+
+const weightMap = z.record(z.string(), z.number().positive().max(1000))
+const Weights = z.object({ groups: weightMap.optional(), measures: weightMap.optional() }).strict()
+
+export const AcceptBody = z
+  .object({
+    scorecard: scorecardKey,
+    version: z.number().int().min(1).optional().describe('The version the weights were fitted on (default: the published one)'),
+    weights: Weights.describe('Group weights and measure weights within their group, by key; keys left out keep their weight'),
+    comment: z.string().trim().max(500).optional(),
+  })
+  .strict()
+  .openapi('HealthBacktestAccept')
+
+const ScorecardRef = z.object({ key: z.string(), name: z.string(), version: z.number().int(), status: z.string() })
+const Auc = z.number().nullable()
+
+export const BacktestSchema = z
+  .object({
+    scorecard: ScorecardRef,
+    at: z.string(),
+    horizonDays: z.number().int(),
+    horizonEnd: z.string(),
+    snapshotDay: z.string().nullable().describe('The day most snapshots used were taken'),
+    accounts: z.number().int(),
+    churned: z.number().int(),
+    churnRate: z.number().nullable(),
+    auc: Auc.describe('ROC AUC of the score as a churn predictor (a low score means risk); 0.5 is a coin toss'),
+    redVsGreen: z.number().nullable().describe('Churn rate in red ÷ churn rate in green'),
+    bands: z.array(z.object({ band: Band, accounts: z.number().int(), churned: z.number().int(), churnRate: z.number().nullable(), contracted: z.number().int(), arrLost: z.number() })),
+    measures: z.array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        group: z.string(),
+        auc: Auc.describe("AUC of the measure's points as scored; below 0.5 it is scored the wrong way round"),
+        direction: z.enum(['higher is safer', 'lower is safer']).nullable().describe('What the raw values show (null: no signal)'),
+        accounts: z.number().int(),
+        missingShare: z.number(),
+        missingShareChurned: z.number().nullable().describe('Missing among the churned accounts; far above missingShare: the input vanishes with churn'),
+      }),
+    ),
+    calibration: z.array(
+      z.object({ decile: z.number().int(), fromScore: z.number(), toScore: z.number(), meanScore: z.number(), accounts: z.number().int(), churned: z.number().int(), churnRate: z.number() }),
+    ),
+    enough: z.boolean(),
+    missing: z.string().nullable().describe('What history is missing for a trustworthy answer'),
+  })
+  .openapi('HealthBacktest')
+
+export const SuggestedWeightsSchema = z
+  .object({
+    scorecard: ScorecardRef,
+    at: z.string(),
+    horizonDays: z.number().int(),
+    accounts: z.number().int(),
+    churned: z.number().int(),
+    enough: z.boolean(),
+    missing: z.string().nullable(),
+    aucBefore: Auc,
+    aucAfter: Auc.describe('Cross-validated: each fold scored with weights fitted on the others'),
+    validation: z.string(),
+    measures: z.array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        group: z.string(),
+        before: z.number().describe('Share of the score (%) before'),
+        after: z.number(),
+        coefficient: z.number().nullable().describe('Logistic regression coefficient of the standardized points (negative: more points, less churn)'),
+        flag: z.enum(['wrong direction', 'not enough data']).nullable(),
+      }),
+    ),
+    groups: z.array(z.object({ key: z.string(), name: z.string(), before: z.number(), after: z.number() })),
+    weights: z.object({ groups: z.record(z.string(), z.number()), measures: z.record(z.string(), z.number()) }).nullable().describe('What to send to accept'),
+  })
+  .openapi('HealthSuggestedWeights')
+
+export const AcceptedWeightsSchema = z
+  .object({ key: z.string(), version: z.number().int(), status: z.literal('draft'), url: z.string().describe('The configuration page of the scorecard') })
+  .openapi('HealthAcceptedWeights')

@@ -1,7 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, jsonBody, jsonResponse, problemResponses, requirePermission, type AppDeps } from '../../platform/http'
 import {
+  AcceptBody,
+  AcceptedWeightsSchema,
   AccountHealthSchema,
+  BacktestQuery,
+  BacktestSchema,
+  SuggestBody,
+  SuggestedWeightsSchema,
   ExplainQuery,
   HealthExplanationSchema,
   HealthHistorySchema,
@@ -12,6 +18,7 @@ import {
   SentimentBody,
   SentimentSchema,
 } from './health.contracts'
+import { acceptWeights, runBacktest, suggestWeights } from './health.backtest'
 import { addSentiment, explainHealth, getAccountHealth, getHealthHistory, getHealthPortfolio, getHealthStatus } from './health.service'
 
 const tags = ['Health scores']
@@ -76,6 +83,36 @@ const statusRoute = createRoute({
   responses: { 200: jsonResponse(HealthStatusSchema, 'Status'), ...problemResponses },
 })
 
+const backtestRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/health/backtest',
+  tags,
+  summary: 'Backtest a scorecard version: snapshots at T against churn within H days — AUC, churn and ARR lost per band, each measure’s AUC, calibration',
+  middleware: [requirePermission('customers:read')] as const,
+  request: { query: BacktestQuery },
+  responses: { 200: jsonResponse(BacktestSchema, 'Backtest'), ...problemResponses },
+})
+
+const suggestRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/health/backtest/suggest',
+  tags,
+  summary: 'Suggest weights: an L2 logistic regression on the measures’ points, mapped to non-negative weights, with AUC before and after (cross-validated)',
+  middleware: [requirePermission('customers:read')] as const,
+  request: jsonBody(SuggestBody),
+  responses: { 200: jsonResponse(SuggestedWeightsSchema, 'Suggested weights'), ...problemResponses },
+})
+
+const acceptRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/health/backtest/accept',
+  tags,
+  summary: 'Save the scorecard with these weights as a draft version (never published)',
+  middleware: [requirePermission('config:write')] as const,
+  request: jsonBody(AcceptBody),
+  responses: { 201: jsonResponse(AcceptedWeightsSchema, 'Draft saved'), ...problemResponses },
+})
+
 export function healthRoutes(deps: AppDeps) {
   return createRouter()
     .openapi(accountRoute, async (c) => c.json(await getAccountHealth(deps.db, { workspaceId: c.get('auth').workspaceId, accountId: c.req.valid('param').id }), 200))
@@ -101,4 +138,10 @@ export function healthRoutes(deps: AppDeps) {
     })
     .openapi(portfolioRoute, async (c) => c.json(await getHealthPortfolio(deps.db, { workspaceId: c.get('auth').workspaceId, moversLimit: c.req.valid('query').movers }), 200))
     .openapi(statusRoute, async (c) => c.json(await getHealthStatus(deps.db, { workspaceId: c.get('auth').workspaceId }), 200))
+    .openapi(backtestRoute, async (c) => c.json(await runBacktest(deps.db, { workspaceId: c.get('auth').workspaceId, ...c.req.valid('query') }), 200))
+    .openapi(suggestRoute, async (c) => c.json(await suggestWeights(deps.db, { workspaceId: c.get('auth').workspaceId, ...c.req.valid('json') }), 200))
+    .openapi(acceptRoute, async (c) => {
+      const auth = c.get('auth')
+      return c.json(await acceptWeights(deps.db, { workspaceId: auth.workspaceId, actor: auth.actor, ...c.req.valid('json') }), 201)
+    })
 }

@@ -29,5 +29,14 @@ export {
   type HealthPortfolio,
   type HealthStatus,
 } from './health.service'
+export {
+  runBacktest,
+  suggestWeights,
+  acceptWeights,
+  type Backtest,
+  type BacktestParams,
+  type SuggestedWeights,
+  type AcceptedWeights,
+} from './health.backtest'
 export { healthRoutes } from './health.routes'
 export { healthJobs } from './jobs'
