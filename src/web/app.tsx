@@ -25,6 +25,8 @@ const ConfigYamlPage = lazy(() => import('./pages/config/config-yaml-page'))
 const EngagementPage = lazy(() => import('./pages/engagement-page'))
 const JourneyMapPage = lazy(() => import('./pages/journey-map-page'))
 const HealthPage = lazy(() => import('./pages/health-page'))
+const HealthBacktestPage = lazy(() => import('./pages/health/backtest-page'))
+const ChurnPage = lazy(() => import('./pages/churn-page'))
 const NotFoundPage = lazy(() => import('./pages/not-found-page'))
 
 function createQueryClient(): QueryClient {
@@ -95,6 +97,8 @@ export function App() {
                 <Route path="engagement" element={<EngagementPage />} />
                 <Route path="journey" element={<JourneyMapPage />} />
                 <Route path="health" element={<HealthPage />} />
+                <Route path="health/backtest" element={<HealthBacktestPage />} />
+                <Route path="churn" element={<ChurnPage />} />
                 <Route path="data-quality" element={<DataQualityPage />} />
                 <Route path="imports" element={<ImportsPage />} />
                 <Route path="configuration" element={<ConfigPage />} />

@@ -19,6 +19,7 @@ import { journeyRoutes } from './journeys'
 import { domainEventRoutes } from './domain-events'
 import { engagementRoutes } from './engagement'
 import { healthRoutes } from './health'
+import { churnRoutes } from './churn'
 import { subscriptionRoutes } from './subscriptions'
 import { ticketRoutes } from './tickets'
 import { touchpointRoutes } from './touchpoints'
@@ -47,5 +48,6 @@ export function moduleRoutes(deps: AppDeps): OpenAPIHono<AppEnv>[] {
     journeyRoutes(deps),
     engagementRoutes(deps),
     healthRoutes(deps),
+    churnRoutes(deps),
   ] as unknown as OpenAPIHono<AppEnv>[]
 }

@@ -36,6 +36,7 @@ import {
   IconSun,
   IconAnchor,
   IconHeartbeat,
+  IconFlame,
 } from '@tabler/icons-react'
 import { roleDescriptions } from '../../shared/roles'
 import { useLogout } from '../api/hooks'
@@ -66,6 +67,13 @@ const navItems = [
     label: 'Health',
     icon: IconHeartbeat,
     match: (path: string) => path.startsWith('/health'),
+    permission: 'customers:read' as const,
+  },
+  {
+    to: '/churn',
+    label: 'Churn risk',
+    icon: IconFlame,
+    match: (path: string) => path.startsWith('/churn'),
     permission: 'customers:read' as const,
   },
   {

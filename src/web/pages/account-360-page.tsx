@@ -26,6 +26,7 @@ import { SubscriptionsTab } from './account/subscriptions-tab'
 import { TicketsTab } from './account/tickets-tab'
 import { TimelineSection } from './account/timeline-section'
 import { UsageTab } from './account/usage-tab'
+import { AccountChurnCard } from './churn/account-churn-card'
 import { AccountHealthCard } from './health/account-health-card'
 import { AccountHealthTab } from './health/account-health-tab'
 
@@ -189,6 +190,7 @@ export default function Account360Page() {
         <Grid.Col span={{ base: 12, xl: 4 }}>
           <Stack gap="md">
             <AccountHealthCard accountId={data.account.id} />
+            <AccountChurnCard accountId={data.account.id} />
             <TimelineSection accountId={data.account.id} touchpoints={data.touchpoints} />
           </Stack>
         </Grid.Col>
