@@ -199,7 +199,7 @@ async function latency(handle: DbHandle, workspaceId: string): Promise<{ p50Ms: 
         const rows = await queryRows<{ account_id: string; group_key: string }>(
           handle.db,
           sql`SELECT account_id, group_key FROM account_memberships WHERE workspace_id = ${workspaceId} AND family = 'tier'
-              AND account_id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify([...pending.keys()])}::jsonb))::uuid[])`,
+              AND account_id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify([...pending.keys()])}::jsonb)::uuid))`,
         )
         const seenAt = performance.now()
         for (const row of rows) {
@@ -219,7 +219,7 @@ async function latency(handle: DbHandle, workspaceId: string): Promise<{ p50Ms: 
         sql`SELECT a.id, a.arr, (SELECT json_agg(m.*) FROM account_memberships m WHERE m.workspace_id = a.workspace_id AND m.account_id = a.id AND m.family = 'tier') AS tiers,
               EXISTS (SELECT 1 FROM account_evaluation_queue q WHERE q.account_id = a.id) AS queued,
               (SELECT json_agg(h.* ORDER BY h.id) FROM account_membership_changes h WHERE h.account_id = a.id AND h.family = 'tier') AS history
-            FROM accounts a WHERE a.id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(stuck)}::jsonb))::uuid[])`,
+            FROM accounts a WHERE a.id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(stuck)}::jsonb)::uuid))`,
       )
       log(JSON.stringify({ pending: [...pending.entries()], state }))
       throw new Error(`${pending.size} changes never reached their new tier`)

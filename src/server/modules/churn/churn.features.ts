@@ -95,7 +95,7 @@ export type AccountFeatures = { accountId: string; arr: number; row: RawRow }
 export async function featuresAsOf(db: Db, params: { workspaceId: string; day: string; starts: HistoryStarts; accountIds?: string[] }): Promise<AccountFeatures[]> {
   const { workspaceId, day, starts } = params
   const d = sql`${day}::date`
-  const scope = params.accountIds ? sql`AND a.id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(params.accountIds)}::jsonb))::uuid[])` : sql``
+  const scope = params.accountIds ? sql`AND a.id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(params.accountIds)}::jsonb)::uuid))` : sql``
   const health = starts.healthSnapshots
     ? sql`(SELECT hs.score FROM health_snapshots hs WHERE hs.workspace_id = a.workspace_id AND hs.account_id = a.id AND hs.day <= ${d} AND hs.day > ${d} - 7 ORDER BY hs.day DESC LIMIT 1)`
     : sql`NULL::numeric`

@@ -46,7 +46,7 @@ export async function previewCondition(db: Db, params: { workspaceId: string; co
   const sample = ids.length === 0 ? [] : await queryRows<{ id: string; name: string; arr: number; plan: string | null; renewal_date: string | null }>(
     db,
     sql`SELECT id, name, arr, plan, renewal_date FROM accounts
-        WHERE workspace_id = ${params.workspaceId} AND id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids.slice(0, params.limit))}::jsonb))::uuid[])
+        WHERE workspace_id = ${params.workspaceId} AND id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids.slice(0, params.limit))}::jsonb)::uuid))
         ORDER BY arr DESC, name`,
   )
   return { count: ids.length, accounts: sample.map((row) => ({ id: row.id, name: row.name, arr: row.arr, plan: row.plan, renewalDate: row.renewal_date })) }

@@ -18,7 +18,8 @@ export function accountFactsQuery(params: {
 }): SQL {
   const ws = params.workspaceId
   const today = sql`${params.today}::date`
-  const ids = params.accountIds ? sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(params.accountIds)}::jsonb))::uuid[]` : null
+  // Cast each element inside the subquery: a cast of the whole array outside it is re-done for every row compared.
+  const ids = params.accountIds ? sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(params.accountIds)}::jsonb)::uuid)` : null
   const range = params.accountRange
   const scope = (column: string) =>
     ids ? sql`AND ${sql.raw(column)} = ANY(${ids})` : range ? sql`AND ${sql.raw(column)} > ${range.after}::uuid AND ${sql.raw(column)} <= ${range.last}::uuid` : sql``

@@ -4,7 +4,7 @@ import { queryRows, type Db } from '../../platform/db'
 import { engagementRoundRobin } from './engagement.tables'
 
 const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
-const uuidList = (ids: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid[]`
+const uuidList = (ids: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`
 
 export type BookRow = { owner_id: string | null; tier: string; accounts: number; arr: number }
 

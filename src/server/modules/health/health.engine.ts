@@ -40,7 +40,7 @@ export function pickScorecard(scorecards: PublishedScorecard[], segments: readon
   return bySegment ?? scorecards.find((scorecard) => scorecard.body.appliesTo.default === true) ?? null
 }
 
-const idArray = (ids: string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid[]`
+const idArray = (ids: string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`
 const DAY_MS = 86_400_000
 const dayText = (value: unknown): string | null => (value instanceof Date ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value.slice(0, 10) : null)
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)

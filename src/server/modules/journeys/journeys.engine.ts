@@ -25,7 +25,7 @@ export async function loadJourneys(db: Db, workspaceId: string): Promise<Publish
     .sort((left, right) => left.key.localeCompare(right.key))
 }
 
-const idArray = (ids: string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid[]`
+const idArray = (ids: string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`
 const textArray = (values: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`
 
 /** The accounts a journey applies to (active ones), with the anchors every milestone may count from. */

@@ -128,7 +128,7 @@ export async function applyVerdicts(tx: Db, params: { workspaceId: string; verdi
   const current = await queryRows<MembershipRow>(
     tx,
     sql`SELECT family, account_id, group_key, source, computed_key FROM account_memberships
-        WHERE workspace_id = ${params.workspaceId} AND account_id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid[])`,
+        WHERE workspace_id = ${params.workspaceId} AND account_id = ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid))`,
   )
   const byAccount = new Map<string, MembershipRow[]>()
   for (const row of current) {
