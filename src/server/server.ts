@@ -113,6 +113,13 @@ export async function startBosun(options: { role?: Role; config?: BosunConfig; l
         instance.once('error', reject)
       })
       server = listening.server
+      // Idle keep-alive sockets stay open longer than any client's poll interval (the CLI polls an import's
+      // progress): with Node's 5 s default a poll could reuse a socket the server was just closing
+      // ("fetch failed"). Headers must be allowed a little longer than that.
+      if ('keepAliveTimeout' in server) {
+        server.keepAliveTimeout = 65_000
+        server.headersTimeout = 66_000
+      }
       port = listening.port
       lock?.setPort(port)
       logger.info({ url: `http://localhost:${port}`, database: handle.kind, role }, 'Bosun is listening')
