@@ -22,7 +22,7 @@ import { SegmentBodySchema, SEGMENT_KIND } from './segments.config'
 import type { MembershipFamily } from './segments.tables'
 import { TIERS_KEY, TIERS_KIND, TiersBodySchema, type Tier } from './tiers.config'
 
-export type SegmentRule = { key: string; name: string; condition: Condition; version: number }
+export type SegmentRule = { key: string; name: string; description: string | null; color: string | null; condition: Condition; version: number }
 export type ClassificationRules = {
   segments: SegmentRule[]
   /** In order; the last has no condition. Empty when the workspace has no tier list. */
@@ -42,7 +42,9 @@ export async function loadClassificationRules(db: Db, workspaceId: string): Prom
   const lifecycleDoc = await getPublishedDocument(db, { workspaceId, kind: LIFECYCLE_KIND, key: LIFECYCLE_KEY })
   const segments = segmentDocs.flatMap((doc) => {
     const parsed = SegmentBodySchema.safeParse(doc.body)
-    return parsed.success ? [{ key: doc.key, name: parsed.data.name, condition: parsed.data.condition, version: doc.version }] : []
+    return parsed.success
+      ? [{ key: doc.key, name: parsed.data.name, description: parsed.data.description ?? null, color: parsed.data.color ?? null, condition: parsed.data.condition, version: doc.version }]
+      : []
   })
   const tiers = tierDoc ? TiersBodySchema.safeParse(tierDoc.body) : null
   const lifecycle = lifecycleDoc ? LifecycleBodySchema.safeParse(lifecycleDoc.body) : null

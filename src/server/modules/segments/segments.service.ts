@@ -4,8 +4,6 @@ import { queryRows, type Db } from '../../platform/db'
 import { notFound, ProblemError } from '../../platform/http'
 import { renderCondition } from '../../../shared/conditions'
 import { todayUtc } from '../conditions'
-import { getPublishedDocument } from '../config'
-import { SEGMENT_KIND, SegmentBodySchema } from './segments.config'
 import { loadClassificationRules, moveAccountStage, type ClassificationRules } from './segments.engine'
 import type { MembershipFamily } from './segments.tables'
 
@@ -22,7 +20,7 @@ export type GroupDefinition = {
 /** The groups of a family as the rules define them, in their order. */
 export function groupDefinitions(rules: ClassificationRules, family: MembershipFamily): GroupDefinition[] {
   if (family === 'segment') {
-    return rules.segments.map((segment) => ({ key: segment.key, name: segment.name, description: null, color: null, rule: renderCondition(segment.condition), slaDays: null, terminal: false }))
+    return rules.segments.map((segment) => ({ key: segment.key, name: segment.name, description: segment.description, color: segment.color, rule: renderCondition(segment.condition), slaDays: null, terminal: false }))
   }
   if (family === 'tier') {
     return rules.tiers.map((tier) => ({
@@ -46,16 +44,6 @@ export function groupDefinitions(rules: ClassificationRules, family: MembershipF
   }))
 }
 
-async function segmentDetails(db: Db, workspaceId: string, rules: ClassificationRules): Promise<Map<string, { description: string | null; color: string | null }>> {
-  const details = new Map<string, { description: string | null; color: string | null }>()
-  for (const segment of rules.segments) {
-    const doc = await getPublishedDocument(db, { workspaceId, kind: SEGMENT_KIND, key: segment.key })
-    const parsed = doc ? SegmentBodySchema.safeParse(doc.body) : null
-    if (parsed?.success) details.set(segment.key, { description: parsed.data.description ?? null, color: parsed.data.color ?? null })
-  }
-  return details
-}
-
 export type GroupSummary = GroupDefinition & {
   accounts: number
   arr: number
@@ -69,10 +57,6 @@ export type GroupSummary = GroupDefinition & {
 export async function listGroups(db: Db, params: { workspaceId: string; family: MembershipFamily }): Promise<{ groups: GroupSummary[]; unclassified: number; queued: number }> {
   const rules = await loadClassificationRules(db, params.workspaceId)
   const definitions = groupDefinitions(rules, params.family)
-  if (params.family === 'segment') {
-    const details = await segmentDetails(db, params.workspaceId, rules)
-    for (const definition of definitions) Object.assign(definition, details.get(definition.key) ?? {})
-  }
   const sla = JSON.stringify(Object.fromEntries(definitions.map((definition) => [definition.key, definition.slaDays])))
   const [counts, flows, totals] = await Promise.all([
     queryRows<{ group_key: string; accounts: number; arr: string | number; overdue: number; median_days: number | null }>(
@@ -233,10 +217,9 @@ export async function getAccountClassification(db: Db, params: { workspaceId: st
         FROM accounts a WHERE a.workspace_id = ${params.workspaceId} AND a.id = ${params.accountId}`,
   )
   if (!account) throw notFound('Account')
-  const details = await segmentDetails(db, params.workspaceId, rules)
   const names = new Map<string, GroupDefinition>()
   for (const family of ['segment', 'tier', 'stage'] as const) {
-    for (const definition of groupDefinitions(rules, family)) names.set(`${family}:${definition.key}`, { ...definition, ...(family === 'segment' ? details.get(definition.key) : {}) })
+    for (const definition of groupDefinitions(rules, family)) names.set(`${family}:${definition.key}`, definition)
   }
   const memberships = await queryRows<{ family: MembershipFamily; group_key: string; entered_at: Date | string; source: 'rule' | 'manual'; computed_key: string | null }>(
     db,
