@@ -43,7 +43,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
-import pg from 'pg'
 import { buildDemoWorkspace } from '../src/server/admin-operations'
 import { loadAccountFacts, todayUtc } from '../src/server/modules/conditions'
 import { installDefaults } from '../src/server/modules/config'
@@ -53,7 +52,7 @@ import { sweepHealth } from '../src/server/modules/health'
 import { createApiKey, createWorkspaceWithOwner } from '../src/server/modules/identity'
 import { evaluateWorkspace } from '../src/server/modules/segments'
 import { migrateDb, openDb, queryRows, type Db, type DbHandle } from '../src/server/platform/db'
-import { freePort } from './support'
+import { createBenchDatabase, freePort } from './support'
 
 type DbKind = 'postgres' | 'pglite'
 type Result = {
@@ -91,7 +90,6 @@ const RATE = Number(args.rate)
 const DEMO_ACCOUNTS = Number(args['demo-accounts'])
 const kinds: DbKind[] = args.db ? [args.db as DbKind] : ['postgres', 'pglite']
 if (kinds.some((kind) => kind !== 'postgres' && kind !== 'pglite')) throw new Error('--db must be postgres or pglite')
-const pgServerUrl = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '')
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bosun-bench-health-'))
 const root = path.resolve(import.meta.dirname, '..')
 const bin = path.join(root, 'bin', 'bosun.mjs')
@@ -115,25 +113,18 @@ type Fresh = { kind: DbKind; databaseUrl?: string; pgliteDir?: string; open: () 
 
 async function freshDatabase(kind: DbKind, label: string): Promise<Fresh> {
   if (kind === 'postgres') {
-    const name = `bosun_bench_health_${crypto.randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: `${pgServerUrl}/postgres` })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE "${name}"`)
-    await admin.end()
-    const databaseUrl = `${pgServerUrl}/${name}`
+    const database = await createBenchDatabase('bosun_bench_health')
+    const databaseUrl = database.url
     return {
       kind,
       databaseUrl,
       open: () => openDb({ databaseUrl, poolSize: 8 }),
       drop: async () => {
         if (args.keep) {
-          log(`kept database ${name}`)
+          log(`kept database ${database.name}`)
           return
         }
-        const dropper = new pg.Client({ connectionString: `${pgServerUrl}/postgres` })
-        await dropper.connect()
-        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-        await dropper.end()
+        await database.drop()
       },
     }
   }

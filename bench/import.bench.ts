@@ -22,18 +22,17 @@
  * Progress goes to stderr; stdout gets ONE JSON line:
  *   {"bench":"import","rows":1000000,"fileMb":…,"results":[{"db":"postgres","phase":"import","seconds":…,"rowsPerSec":…,"ratioToCopy":…,"rssStartMb":…,"peakRssMb":…},…]}
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { createWorkspaceWithOwner } from '../src/server/modules/identity'
 import { createImportRun, executeImportRun } from '../src/server/modules/imports'
 import { migrateDb, openDb, type DbHandle } from '../src/server/platform/db'
+import { createBenchDatabase } from './support'
 
 type DbKind = 'postgres' | 'pglite'
 type Phase = 'dry-run' | 'import' | 'reimport' | 'copy'
@@ -42,7 +41,6 @@ type Result = { db: DbKind; phase: Phase; seconds: number; rowsPerSec: number; r
 const { values: args } = parseArgs({ options: { db: { type: 'string' }, rows: { type: 'string', default: '1000000' } } })
 const ROWS = Number(args.rows)
 const kinds: DbKind[] = args.db ? [args.db as DbKind] : ['postgres', 'pglite']
-const pgServerUrl = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '')
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bosun-bench-import-'))
 const csvFile = path.join(workDir, 'accounts.csv')
 
@@ -94,22 +92,9 @@ async function measure<T>(work: () => Promise<T>): Promise<{ value: T; seconds: 
 
 async function openFresh(kind: DbKind): Promise<{ handle: DbHandle; drop: () => Promise<void> }> {
   if (kind === 'postgres') {
-    const name = `bosun_bench_import_${crypto.randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: `${pgServerUrl}/postgres` })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE "${name}"`)
-    await admin.end()
-    const handle = await openDb({ databaseUrl: `${pgServerUrl}/${name}`, poolSize: 4 })
-    return {
-      handle,
-      drop: async () => {
-        await handle.close()
-        const dropper = new pg.Client({ connectionString: `${pgServerUrl}/postgres` })
-        await dropper.connect()
-        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-        await dropper.end()
-      },
-    }
+    const database = await createBenchDatabase('bosun_bench_import')
+    const handle = await openDb({ databaseUrl: database.url, poolSize: 4 })
+    return { handle, drop: async () => (await handle.close(), await database.drop()) }
   }
   const dir = path.join(workDir, 'pglite')
   const handle = await openDb({ pgliteDir: dir })

@@ -24,13 +24,11 @@
  * Progress goes to stderr; stdout gets ONE JSON line:
  *   {"bench":"segments","accounts":100000,"results":[{"db":"postgres","phase":"sweep-initial","seconds":…,"accountsPerSec":…,"ratioToFacts":…},…,{"db":"postgres","phase":"latency","p50Ms":…,"p99Ms":…}]}
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
-import pg from 'pg'
 import { createWorkspaceWithOwner } from '../src/server/modules/identity'
 import { installDefaults } from '../src/server/modules/config'
 import { configKinds } from '../src/server/modules/config-kinds'
@@ -41,6 +39,7 @@ import { migrateDb, openDb, queryRows, type DbHandle } from '../src/server/platf
 import type { AppDeps } from '../src/server/platform/http'
 import { startJobs, type Jobs } from '../src/server/platform/jobs'
 import { createLogger } from '../src/server/platform/logging'
+import { createBenchDatabase } from './support'
 
 type DbKind = 'postgres' | 'pglite'
 type Result = { db: DbKind; phase: string; seconds?: number; accountsPerSec?: number; ratioToFacts?: number; p50Ms?: number; p99Ms?: number; samples?: number; changes?: number }
@@ -49,7 +48,6 @@ const { values: args } = parseArgs({ options: { db: { type: 'string' }, keep: { 
 const ACCOUNTS = Number(args.accounts)
 const CHANGES = Number(args.changes)
 const kinds: DbKind[] = args.db ? [args.db as DbKind] : ['postgres', 'pglite']
-const pgServerUrl = (process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '')
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bosun-bench-segments-'))
 const CHUNK = 2000
 
@@ -59,24 +57,17 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 
 async function openFresh(kind: DbKind): Promise<{ handle: DbHandle; drop: () => Promise<void> }> {
   if (kind === 'postgres') {
-    const name = `bosun_bench_segments_${crypto.randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: `${pgServerUrl}/postgres` })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE "${name}"`)
-    await admin.end()
-    const handle = await openDb({ databaseUrl: `${pgServerUrl}/${name}`, poolSize: 8 })
+    const database = await createBenchDatabase('bosun_bench_segments')
+    const handle = await openDb({ databaseUrl: database.url, poolSize: 8 })
     return {
       handle,
       drop: async () => {
         await handle.close()
         if (args.keep) {
-          log(`kept database ${name}`)
+          log(`kept database ${database.name}`)
           return
         }
-        const dropper = new pg.Client({ connectionString: `${pgServerUrl}/postgres` })
-        await dropper.connect()
-        await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-        await dropper.end()
+        await database.drop()
       },
     }
   }
