@@ -190,3 +190,22 @@ export async function shareEmbeddedDb(handle: DbHandle, busyMs: number): Promise
   if (handle.kind !== 'pglite' || busyMs <= 0) return
   await new Promise((resolve) => setTimeout(resolve, Math.min(busyMs, 2000)))
 }
+
+/**
+ * Runs `takeBatch` until it reports an empty queue or `budgetMs` passed, sharing PGlite between batches
+ * (shareEmbeddedDb). For jobs that drain a table queue; what is left is picked up by the next run.
+ */
+export async function drainQueueInBatches<Batch extends { workspaceIds: string[] }>(
+  handle: DbHandle,
+  params: { budgetMs: number; takeBatch: () => Promise<Batch>; onBatch: (batch: Batch) => void },
+): Promise<void> {
+  const started = Date.now()
+  for (;;) {
+    const batchStarted = Date.now()
+    const batch = await params.takeBatch()
+    if (batch.workspaceIds.length === 0) return
+    params.onBatch(batch)
+    await shareEmbeddedDb(handle, Date.now() - batchStarted)
+    if (Date.now() - started > params.budgetMs) return
+  }
+}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { queryRows, shareEmbeddedDb } from '../../../platform/db'
+import { drainQueueInBatches, queryRows } from '../../../platform/db'
 import type { AppDeps } from '../../../platform/http'
 import type { JobDefinition } from '../../../platform/jobs'
 import { evaluateQueuedHealth, hasQueuedHealth, sweepHealth } from '../health.engine'
@@ -21,14 +21,13 @@ export function evaluateHealthJob(deps: AppDeps): JobDefinition<Record<string, n
     handler: async () => {
       const started = Date.now()
       let accounts = 0
-      for (;;) {
-        const batchStarted = Date.now()
-        const result = await evaluateQueuedHealth(deps.db, { limit: BATCH })
-        if (result.workspaceIds.length === 0) break
-        accounts += result.accounts
-        await shareEmbeddedDb(deps.dbHandle, Date.now() - batchStarted)
-        if (Date.now() - started > 20_000) break
-      }
+      await drainQueueInBatches(deps.dbHandle, {
+        budgetMs: 20_000,
+        takeBatch: () => evaluateQueuedHealth(deps.db, { limit: BATCH }),
+        onBatch: (result) => {
+          accounts += result.accounts
+        },
+      })
       if (accounts > 0) deps.logger.debug({ accounts, ms: Date.now() - started }, 'health scores recomputed')
     },
   }

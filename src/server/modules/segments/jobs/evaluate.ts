@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { queryRows, shareEmbeddedDb } from '../../../platform/db'
+import { drainQueueInBatches, queryRows } from '../../../platform/db'
 import type { AppDeps } from '../../../platform/http'
 import type { JobDefinition } from '../../../platform/jobs'
 import { todayUtc } from '../../conditions'
@@ -24,15 +24,14 @@ export function evaluateJob(deps: AppDeps): JobDefinition<Record<string, never>>
       const started = Date.now()
       const touched = new Set<string>()
       let accounts = 0
-      for (;;) {
-        const batchStarted = Date.now()
-        const result = await evaluateQueuedAccounts(deps.db, { limit: BATCH })
-        if (result.workspaceIds.length === 0) break
-        await shareEmbeddedDb(deps.dbHandle, Date.now() - batchStarted)
-        for (const workspaceId of result.workspaceIds) touched.add(workspaceId)
-        accounts += result.accounts
-        if (Date.now() - started > 20_000) break
-      }
+      await drainQueueInBatches(deps.dbHandle, {
+        budgetMs: 20_000,
+        takeBatch: () => evaluateQueuedAccounts(deps.db, { limit: BATCH }),
+        onBatch: (result) => {
+          for (const workspaceId of result.workspaceIds) touched.add(workspaceId)
+          accounts += result.accounts
+        },
+      })
       for (const workspaceId of touched) await refreshDailyCounts(deps.db, { workspaceId, day: todayUtc() })
       if (accounts > 0) deps.logger.debug({ accounts, ms: Date.now() - started }, 'accounts classified')
     },
