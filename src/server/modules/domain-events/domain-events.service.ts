@@ -1,9 +1,21 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../platform/db'
 import { domainEventCursors, domainEvents } from './domain-events.tables'
 
 /** The domain events Bosun emits; automation (assignment now, playbooks later) reacts to them. */
-export const domainEventTypes = ['segment.entered', 'segment.exited', 'tier.changed', 'lifecycle.changed', 'health.changed', 'health.band_changed'] as const
+export const domainEventTypes = [
+  'segment.entered',
+  'segment.exited',
+  'tier.changed',
+  'lifecycle.changed',
+  'health.changed',
+  'health.band_changed',
+  // Written by triggers (migration 0013), so every writer (API, import, Zendesk, Stripe, demo) emits them.
+  'ticket.opened',
+  'payment.failed',
+  'account.changed',
+  'milestone.late',
+] as const
 export type DomainEventType = (typeof domainEventTypes)[number]
 
 export type NewDomainEvent = { workspaceId: string; type: DomainEventType; accountId: string | null; payload: Record<string, unknown> }
@@ -40,8 +52,11 @@ export async function listDomainEvents(
     .limit(params.limit)
 }
 
+/** Events of transactions older than every transaction still running: none can appear before them any more. */
+const settled = sql`${domainEvents.txId} < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint`
+
 /**
- * Hands a consumer the workspace's events after its cursor, oldest first, and moves the cursor past
+ * Hands a consumer the workspace's events after its cursor, in commit-safe order, and moves the cursor past
  * them in the same transaction as the consumer's own writes: each event is handled exactly once.
  * The cursor row is locked, so two workers running the same consumer take turns.
  */
@@ -53,23 +68,25 @@ export async function consumeDomainEvents(
   return db.transaction(async (tx) => {
     await tx.insert(domainEventCursors).values({ workspaceId: params.workspaceId, consumer: params.consumer, lastId: 0 }).onConflictDoNothing()
     const [cursor] = await tx
-      .select({ lastId: domainEventCursors.lastId })
+      .select({ lastTxId: domainEventCursors.lastTxId, lastId: domainEventCursors.lastId })
       .from(domainEventCursors)
       .where(and(eq(domainEventCursors.workspaceId, params.workspaceId), eq(domainEventCursors.consumer, params.consumer)))
       .for('update')
+    const lastTxId = cursor?.lastTxId ?? 0
     const lastId = cursor?.lastId ?? 0
     const batch = await tx
       .select()
       .from(domainEvents)
-      .where(and(eq(domainEvents.workspaceId, params.workspaceId), gt(domainEvents.id, lastId)))
-      .orderBy(asc(domainEvents.id))
+      .where(and(eq(domainEvents.workspaceId, params.workspaceId), sql`(${domainEvents.txId}, ${domainEvents.id}) > (${lastTxId}::bigint, ${lastId}::bigint)`, settled))
+      .orderBy(asc(domainEvents.txId), asc(domainEvents.id))
       .limit(params.limit)
     if (batch.length === 0) return 0
     const wanted = batch.filter((event) => params.types.includes(event.type))
     if (wanted.length > 0) await handle(tx, wanted)
+    const last = batch[batch.length - 1]!
     await tx
       .update(domainEventCursors)
-      .set({ lastId: batch[batch.length - 1]!.id, updatedAt: sql`now()` })
+      .set({ lastTxId: last.txId, lastId: last.id, updatedAt: sql`now()` })
       .where(and(eq(domainEventCursors.workspaceId, params.workspaceId), eq(domainEventCursors.consumer, params.consumer)))
     return batch.length
   })
@@ -80,8 +97,10 @@ export async function workspacesWithUnreadEvents(db: Db, params: { consumer: str
   const rows = await queryRows<{ id: string }>(
     db,
     sql`SELECT w.id FROM workspaces w
+        LEFT JOIN domain_event_cursors c ON c.workspace_id = w.id AND c.consumer = ${params.consumer}
         WHERE EXISTS (SELECT 1 FROM domain_events e WHERE e.workspace_id = w.id
-          AND e.id > coalesce((SELECT c.last_id FROM domain_event_cursors c WHERE c.workspace_id = w.id AND c.consumer = ${params.consumer}), 0))`,
+          AND (e.tx_id, e.id) > (coalesce(c.last_tx_id, 0), coalesce(c.last_id, 0))
+          AND e.tx_id < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint)`,
   )
   return rows.map((row) => row.id)
 }

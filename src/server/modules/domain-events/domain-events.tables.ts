@@ -11,6 +11,12 @@ export const domainEvents = pgTable(
   {
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    /**
+     * The writing transaction's id (pg_current_xact_id). Ids from a sequence are handed out before commit, so a
+     * consumer reading `id > cursor` could pass over an event whose transaction commits later; consumers instead
+     * read in (tx_id, id) order and only transactions older than every one still running (pg_snapshot_xmin).
+     */
+    txId: bigint('tx_id', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
     type: text('type').notNull(),
     accountId: uuid('account_id'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
@@ -20,6 +26,7 @@ export const domainEvents = pgTable(
     primaryKey({ columns: [table.workspaceId, table.id] }),
     index('domain_events_workspace_account_idx').on(table.workspaceId, table.accountId, table.id),
     index('domain_events_workspace_type_idx').on(table.workspaceId, table.type, table.id),
+    index('domain_events_workspace_tx_idx').on(table.workspaceId, table.txId, table.id),
   ],
 )
 
@@ -29,6 +36,7 @@ export const domainEventCursors = pgTable(
   {
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
     consumer: text('consumer').notNull(),
+    lastTxId: bigint('last_tx_id', { mode: 'number' }).notNull().default(0),
     lastId: bigint('last_id', { mode: 'number' }).notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
   },

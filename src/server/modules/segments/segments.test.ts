@@ -77,8 +77,13 @@ describe('classification engine', () => {
     expect(view.segments.map((segment) => segment.key)).toEqual(['urgent'])
     expect(view.history.filter((entry) => entry.family === 'tier').map((entry) => `${entry.change} ${entry.key}`)).toEqual(['entered enterprise', 'exited mid-market', 'entered mid-market'])
 
-    const events = await json<{ events: { type: string; payload: Record<string, unknown> }[] }>(await csm('GET', `/api/v1/domain-events?accountId=${account.id}`))
+    const events = await json<{ events: { type: string; payload: Record<string, unknown> }[] }>(await csm('GET', `/api/v1/domain-events?accountId=${account.id}&type=segment.entered,segment.exited,tier.changed,lifecycle.changed`))
     expect(events.events.map((event) => event.type).sort()).toEqual(['lifecycle.changed', 'lifecycle.changed', 'segment.entered', 'tier.changed', 'tier.changed'])
+    const fieldChanges = await json<{ events: { payload: { changes: Record<string, { from: unknown; to: unknown }> } }[] }>(await csm('GET', `/api/v1/domain-events?accountId=${account.id}&type=account.changed`))
+    // Every writer emits account.changed (a trigger), also the raw UPDATE above.
+    const changed = fieldChanges.events.map((event) => Object.keys(event.payload.changes).sort().join(','))
+    expect(changed).toContain('renewal_date,traits.live')
+    expect(fieldChanges.events[0]?.payload.changes).toEqual({ arr: { from: expect.anything(), to: 150000 } })
     expect(events.events.find((event) => event.type === 'segment.entered')?.payload).toEqual({ segment: 'urgent', name: 'Urgent tickets' })
   })
 
