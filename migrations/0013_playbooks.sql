@@ -24,6 +24,7 @@ CREATE TABLE "outbound_emails" (
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_error" text,
+	"unsubscribe_token" text DEFAULT replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') NOT NULL,
 	"message_id" text,
 	"sent_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -223,6 +224,7 @@ CREATE UNIQUE INDEX "outbound_emails_workspace_key" ON "outbound_emails" USING b
 CREATE INDEX "outbound_emails_due_idx" ON "outbound_emails" USING btree ("next_attempt_at") WHERE "outbound_emails"."status" in ('pending', 'sending');--> statement-breakpoint
 CREATE INDEX "outbound_emails_workspace_contact_idx" ON "outbound_emails" USING btree ("workspace_id","contact_id","created_at");--> statement-breakpoint
 CREATE INDEX "outbound_emails_workspace_account_idx" ON "outbound_emails" USING btree ("workspace_id","account_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "outbound_emails_unsubscribe_token_key" ON "outbound_emails" USING btree ("unsubscribe_token");--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_deliveries_workspace_key" ON "webhook_deliveries" USING btree ("workspace_id","idempotency_key");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE "webhook_deliveries"."status" in ('pending', 'sending');--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_workspace_created_idx" ON "webhook_deliveries" USING btree ("workspace_id","created_at");--> statement-breakpoint

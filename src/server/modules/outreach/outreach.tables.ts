@@ -75,6 +75,8 @@ export const outboundEmails = pgTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
+    /** The secret of this email's unsubscribe link (random; the link works without a session). */
+    unsubscribeToken: text('unsubscribe_token').notNull().default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
     messageId: text('message_id'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -85,6 +87,7 @@ export const outboundEmails = pgTable(
     index('outbound_emails_due_idx').on(table.nextAttemptAt).where(sql`${table.status} in ('pending', 'sending')`),
     index('outbound_emails_workspace_contact_idx').on(table.workspaceId, table.contactId, table.createdAt),
     index('outbound_emails_workspace_account_idx').on(table.workspaceId, table.accountId, table.createdAt),
+    uniqueIndex('outbound_emails_unsubscribe_token_key').on(table.unsubscribeToken),
   ],
 )
 
