@@ -17,6 +17,7 @@ const configSchema = z.object({
   BOSUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BOSUN_SECURE_COOKIES: booleanFlag,
   BOSUN_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(500),
+  BOSUN_PUBLIC_URL: z.string().url().optional(),
   NODE_ENV: z.string().default('development'),
 })
 
@@ -32,6 +33,8 @@ export type BosunConfig = {
   secureCookies: boolean
   /** Ingestion requests per second an API key may make unless the key sets its own limit (Segment's is 500). */
   ingestRateLimitPerSecond: number
+  /** The address people reach Bosun at (links in emails, Slack messages, shared plans); default http://localhost:<port>. */
+  publicUrl: string
 }
 
 /** Reads the environment once; a bad variable stops start-up with the variable's name. */
@@ -53,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BosunConfig {
     logLevel: values.BOSUN_LOG_LEVEL,
     secureCookies: values.BOSUN_SECURE_COOKIES,
     ingestRateLimitPerSecond: values.BOSUN_INGEST_RATE_LIMIT,
+    publicUrl: (values.BOSUN_PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
   }
 }
