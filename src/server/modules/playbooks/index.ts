@@ -1,0 +1,7 @@
+export * from './playbooks.tables'
+export { playbookConfigKind, PlaybookBodySchema, PLAYBOOK_KIND, describeTrigger, type PlaybookBody, type PlaybookStep, type PlaybookTrigger } from './playbooks.config'
+export { advanceDueRuns, type AdvanceResult } from './playbooks.executor'
+export { consumeEventsForPlaybooks, sweepScheduledPlaybooks, runPlaybookByHand, loadLivePlaybooks, PLAYBOOKS_CONSUMER } from './playbooks.triggers'
+export { listPlaybooks, listRuns, playbookEffect, dryRunPlaybook, setPlaybookStatus } from './playbooks.service'
+export { playbookRoutes } from './playbooks.routes'
+export { playbookJobs } from './jobs'
