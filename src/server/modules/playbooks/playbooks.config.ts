@@ -311,6 +311,21 @@ const defaults: { key: string; body: PlaybookBody }[] = [
       steps: [{ id: 'follow-up', type: 'task', title: 'Urgent ticket at {{account.name}}: check in', body: '{{trigger.summary}}', priority: 'high', dueDays: 1, owner: { type: 'account_owner' } }],
     },
   },
+  {
+    key: 'onboarding-kickoff',
+    body: {
+      name: 'Onboarding kickoff',
+      description: 'A new customer enters onboarding: the onboarding success plan, a kickoff call, and a check-in email to the champion two weeks later.',
+      trigger: { type: 'stage_changed', to: ['onboarding'] },
+      cooldownDays: 180,
+      steps: [
+        { id: 'plan', type: 'success_plan', template: 'onboarding' },
+        { id: 'kickoff', type: 'task', title: 'Kickoff call with {{account.name}}', body: 'Agree goals and the onboarding plan; invite the champion and admins.', priority: 'high', dueDays: 3, owner: { type: 'account_owner' } },
+        { id: 'two-weeks', type: 'wait', days: 14 },
+        { id: 'check-in', type: 'email', toRoles: ['champion', 'admin'], subject: 'How is {{account.name}} getting on with onboarding?', body: 'Hi {{contact.first_name | there}},\n\nTwo weeks in: is anything in the way of your team going live? Reply to this email and I will help.\n\n{{owner.name}}' },
+      ],
+    },
+  },
 ]
 
 export const playbookConfigKind = defineConfigKind<PlaybookBody>({

@@ -1,4 +1,4 @@
-/** Account timeline: touchpoints newest first, with an "Add note" form for writers. */
+/** Account timeline: touchpoints and tasks (made, completed, dismissed) newest first, with an "Add note" form for writers. */
 import { useMemo, useState, type FormEvent, type KeyboardEvent } from 'react'
 import {
   Alert,
@@ -21,6 +21,9 @@ import {
 import { notifications } from '@mantine/notifications'
 import {
   IconAlertTriangle,
+  IconChecklist,
+  IconCircleCheck,
+  IconCircleX,
   IconMail,
   IconNote,
   IconPhone,
@@ -31,6 +34,7 @@ import {
 import { ApiError, errorMessage } from '../../api/client'
 import { useCreateTouchpoint } from '../../api/hooks'
 import { touchpointKinds, type Touchpoint, type TouchpointKind } from '../../api/types'
+import { useAccountTasks, type Task } from '../../api/tasks'
 import { useSession } from '../../auth/session'
 import { EmptyState } from '../../components/query-state'
 import { formatDateTime, formatRelative } from '../../lib/format'
@@ -170,28 +174,87 @@ function TouchpointItem({ touchpoint }: { touchpoint: Touchpoint }) {
   )
 }
 
+type TaskEvent = { task: Task; change: 'created' | 'done' | 'dismissed'; at: string }
+type Entry = { kind: 'touchpoint'; at: string; touchpoint: Touchpoint } | { kind: 'task'; at: string; event: TaskEvent }
+
+const taskChangeMeta: Record<TaskEvent['change'], { label: string; icon: Icon; color: string }> = {
+  created: { label: 'Task', icon: IconChecklist, color: 'orange' },
+  done: { label: 'Task done', icon: IconCircleCheck, color: 'teal' },
+  dismissed: { label: 'Task dismissed', icon: IconCircleX, color: 'gray' },
+}
+
+/** Each task is a timeline entry when it was made, and another when it was closed. */
+function taskEvents(tasks: Task[]): TaskEvent[] {
+  return tasks.flatMap((task) => {
+    const events: TaskEvent[] = [{ task, change: 'created', at: task.createdAt }]
+    if (task.closedAt && (task.status === 'done' || task.status === 'dismissed')) events.push({ task, change: task.status, at: task.closedAt })
+    return events
+  })
+}
+
+function TaskEventItem({ event }: { event: TaskEvent }) {
+  const meta = taskChangeMeta[event.change]
+  const who =
+    event.change === 'created'
+      ? event.task.playbookKey
+        ? `Playbook ${event.task.playbookKey} → ${event.task.ownerName ?? 'unassigned'}`
+        : `${event.task.createdByName ?? 'Someone'} → ${event.task.ownerName ?? 'unassigned'}`
+      : (event.task.closedByName ?? event.task.ownerName ?? 'Someone')
+  const detail =
+    event.change === 'done' ? `Outcome: ${event.task.outcome ?? '—'}` : event.change === 'dismissed' ? `Reason: ${event.task.dismissReason ?? '—'}` : event.task.dueOn ? `Due ${event.task.dueOn} · ${event.task.priority}` : event.task.priority
+  return (
+    <Stack gap={2} data-testid="timeline-task" data-task-id={event.task.id}>
+      <Group gap={6} wrap="nowrap" justify="space-between" align="flex-start">
+        <Text size="sm" fw={600} lineClamp={2}>
+          {event.task.title}
+        </Text>
+        <Badge size="xs" variant="light" color={meta.color} style={{ flexShrink: 0 }}>
+          {meta.label}
+        </Badge>
+      </Group>
+      <Text size="xs" c="dimmed">
+        {who} ·{' '}
+        <Tooltip label={formatDateTime(event.at)} withArrow>
+          <span>{formatRelative(event.at)}</span>
+        </Tooltip>
+      </Text>
+      <Text size="xs">{detail}</Text>
+    </Stack>
+  )
+}
+
 export function TimelineSection({ accountId, touchpoints }: { accountId: string; touchpoints: Touchpoint[] }) {
   const session = useSession()
   const canWrite = session.can('customers:write')
-  const [filter, setFilter] = useState<'all' | TouchpointKind>('all')
+  const [filter, setFilter] = useState<'all' | 'tasks' | TouchpointKind>('all')
+  const tasks = useAccountTasks(accountId)
   const counts = useMemo(() => {
     const out = new Map<TouchpointKind, number>()
     for (const touchpoint of touchpoints) out.set(touchpoint.kind, (out.get(touchpoint.kind) ?? 0) + 1)
     return out
   }, [touchpoints])
+  const entries = useMemo<Entry[]>(
+    () => [
+      ...touchpoints.map((touchpoint): Entry => ({ kind: 'touchpoint', at: touchpoint.occurredAt, touchpoint })),
+      ...taskEvents(tasks.data?.items ?? []).map((event): Entry => ({ kind: 'task', at: event.at, event })),
+    ],
+    [touchpoints, tasks.data],
+  )
   const visible = useMemo(
     () =>
-      touchpoints
-        .filter((touchpoint) => filter === 'all' || touchpoint.kind === filter)
-        .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt)),
-    [touchpoints, filter],
+      entries
+        .filter((entry) => filter === 'all' || (filter === 'tasks' ? entry.kind === 'task' : entry.kind === 'touchpoint' && entry.touchpoint.kind === filter))
+        .sort((a, b) => b.at.localeCompare(a.at)),
+    [entries, filter],
   )
   // The latest few keep the page short; the rest are one click away.
   const [expanded, setExpanded] = useState(false)
   const shown = expanded ? visible : visible.slice(0, TIMELINE_PREVIEW)
+  const taskCount = entries.length - touchpoints.length
   const filterOptions = [
-    { value: 'all', label: `All ${touchpoints.length}` },
+    { value: 'all', label: `All ${entries.length}` },
     ...touchpointKinds.filter((kind) => counts.has(kind)).map((kind) => ({ value: kind, label: kindMeta[kind].label })),
+    ...(taskCount > 0 ? [{ value: 'tasks', label: `Tasks ${taskCount}` }] : []),
   ]
 
   return (
@@ -201,7 +264,7 @@ export function TimelineSection({ accountId, touchpoints }: { accountId: string;
           Timeline
         </Title>
         <Text size="xs" c="dimmed">
-          Calls, meetings, emails, QBRs and notes
+          Calls, meetings, emails, QBRs, notes and tasks
         </Text>
       </Group>
 
@@ -215,13 +278,13 @@ export function TimelineSection({ accountId, touchpoints }: { accountId: string;
         </Text>
       )}
 
-      {touchpoints.length > 0 && filterOptions.length > 2 ? (
+      {entries.length > 0 && filterOptions.length > 2 ? (
         <SegmentedControl
           size="xs"
           mb="md"
           fullWidth
           value={filter}
-          onChange={(value) => setFilter(touchpointKinds.find((kind) => kind === value) ?? 'all')}
+          onChange={(value) => setFilter(value === 'tasks' ? 'tasks' : (touchpointKinds.find((kind) => kind === value) ?? 'all'))}
           data={filterOptions}
         />
       ) : null}
@@ -233,18 +296,18 @@ export function TimelineSection({ accountId, touchpoints }: { accountId: string;
         />
       ) : (
         <Timeline bulletSize={26} lineWidth={2} active={-1} data-testid="timeline-list">
-          {shown.map((touchpoint) => {
-            const meta = kindMeta[touchpoint.kind] ?? kindMeta.note
+          {shown.map((entry) => {
+            const meta = entry.kind === 'task' ? taskChangeMeta[entry.event.change] : (kindMeta[entry.touchpoint.kind] ?? kindMeta.note)
             return (
               <Timeline.Item
-                key={touchpoint.id}
+                key={entry.kind === 'task' ? `${entry.event.task.id}:${entry.event.change}` : entry.touchpoint.id}
                 bullet={
                   <ThemeIcon size={26} radius="xl" variant="light" color={meta.color}>
                     <meta.icon size={14} />
                   </ThemeIcon>
                 }
               >
-                <TouchpointItem touchpoint={touchpoint} />
+                {entry.kind === 'task' ? <TaskEventItem event={entry.event} /> : <TouchpointItem touchpoint={entry.touchpoint} />}
               </Timeline.Item>
             )
           })}
