@@ -225,9 +225,11 @@ export async function playbookEffect(db: Db, params: { workspaceId: string; key:
 }
 
 async function healthEffect(db: Db, params: { workspaceId: string; key: string }): Promise<PlaybookEffect['healthEffect']> {
-  // Each account's first run (of runs at least 30 days old): health on the trigger day and 30 days later.
-  // Comparison: accounts that never ran this playbook, in the same tier now, over the same two days.
-  const [row] = await queryRows<{ runs_measured: number; triggered_change: number | null; comparison_change: number | null; own_before_change: number | null }>(
+  // Each account's first run (of runs at least 30 days old): health on the trigger day and 30 days later
+  // (the nearest snapshot within 3 days: snapshots may be weekly). Comparison: accounts that never ran this
+  // playbook, in the same tier now, whose score on the trigger day was within 10 points, over the same days —
+  // matching on the starting score keeps regression to the mean (a red account tends to bounce) out of the effect.
+  const [row] = await queryRows<{ runs_measured: number; triggered_change: number | null; comparison_change: number | null; compared: number; own_before_change: number | null }>(
     db,
     sql`WITH firsts AS (
           SELECT DISTINCT ON (r.account_id) r.account_id, r.triggered_at::date AS day
@@ -236,27 +238,30 @@ async function healthEffect(db: Db, params: { workspaceId: string; key: string }
           ORDER BY r.account_id, r.triggered_at
         ),
         measured AS (
-          SELECT f.account_id, f.day, s0.score AS at_trigger, s30.score AS after_30, sb.score AS before_30,
+          SELECT f.account_id, s0.day AS day0, s30.day AS day30, s0.score AS at_trigger, s30.score AS after_30, sb.score AS before_30,
             (SELECT m.group_key FROM account_memberships m WHERE m.workspace_id = ${params.workspaceId} AND m.account_id = f.account_id AND m.family = 'tier' LIMIT 1) AS tier
           FROM firsts f
-          JOIN health_snapshots s0 ON s0.workspace_id = ${params.workspaceId} AND s0.account_id = f.account_id AND s0.day = f.day
-          JOIN health_snapshots s30 ON s30.workspace_id = ${params.workspaceId} AND s30.account_id = f.account_id AND s30.day = f.day + 30
-          LEFT JOIN health_snapshots sb ON sb.workspace_id = ${params.workspaceId} AND sb.account_id = f.account_id AND sb.day = f.day - 30
-          WHERE s0.score IS NOT NULL AND s30.score IS NOT NULL
+          CROSS JOIN LATERAL (SELECT day, score FROM health_snapshots s WHERE s.workspace_id = ${params.workspaceId} AND s.account_id = f.account_id
+            AND s.day BETWEEN f.day - 3 AND f.day + 3 AND s.score IS NOT NULL ORDER BY abs(s.day - f.day) LIMIT 1) s0
+          CROSS JOIN LATERAL (SELECT day, score FROM health_snapshots s WHERE s.workspace_id = ${params.workspaceId} AND s.account_id = f.account_id
+            AND s.day BETWEEN f.day + 27 AND f.day + 33 AND s.score IS NOT NULL ORDER BY abs(s.day - (f.day + 30)) LIMIT 1) s30
+          LEFT JOIN LATERAL (SELECT score FROM health_snapshots s WHERE s.workspace_id = ${params.workspaceId} AND s.account_id = f.account_id
+            AND s.day BETWEEN f.day - 33 AND f.day - 27 AND s.score IS NOT NULL ORDER BY abs(s.day - (f.day - 30)) LIMIT 1) sb ON true
         ),
         comparison AS (
           SELECT m.account_id, avg(c30.score - c0.score) AS change
           FROM measured m
           JOIN account_memberships tm ON tm.workspace_id = ${params.workspaceId} AND tm.family = 'tier' AND tm.group_key = m.tier
-          JOIN health_snapshots c0 ON c0.workspace_id = ${params.workspaceId} AND c0.account_id = tm.account_id AND c0.day = m.day
-          JOIN health_snapshots c30 ON c30.workspace_id = ${params.workspaceId} AND c30.account_id = tm.account_id AND c30.day = m.day + 30
+          JOIN health_snapshots c0 ON c0.workspace_id = ${params.workspaceId} AND c0.account_id = tm.account_id AND c0.day = m.day0
+          JOIN health_snapshots c30 ON c30.workspace_id = ${params.workspaceId} AND c30.account_id = tm.account_id AND c30.day = m.day30
           WHERE NOT EXISTS (SELECT 1 FROM playbook_runs x WHERE x.workspace_id = ${params.workspaceId} AND x.playbook_key = ${params.key} AND x.account_id = tm.account_id)
-            AND c0.score IS NOT NULL AND c30.score IS NOT NULL
+            AND c0.score IS NOT NULL AND c30.score IS NOT NULL AND abs(c0.score - m.at_trigger) <= 10
           GROUP BY m.account_id
         )
         SELECT count(*)::int AS runs_measured,
           avg(m.after_30 - m.at_trigger)::float8 AS triggered_change,
-          (SELECT avg(change) FROM comparison)::float8 AS comparison_change,
+          (SELECT avg(c.change) FROM comparison c)::float8 AS comparison_change,
+          (SELECT count(*)::int FROM comparison) AS compared,
           avg(m.at_trigger - m.before_30)::float8 AS own_before_change
         FROM measured m`,
   )

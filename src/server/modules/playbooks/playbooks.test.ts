@@ -245,6 +245,32 @@ describe('playbooks', () => {
     expect(titles).toEqual([`Prepare renewal ${renewalDay}`, 'Weekly review Big'])
   })
 
+  it('measures the health change 30 days after a run against same-tier accounts that started from a similar score', async () => {
+    const ws = await ctx.createWorkspace('pb-effect')
+    await publish(ws, 'playbook', 'risk', { ...riskPlay, condition: undefined })
+    const treated = await makeAccount(ctx.handle.db, ws.id, { name: 'Treated', arr: 20_000 })
+    const similar = await makeAccount(ctx.handle.db, ws.id, { name: 'Similar', arr: 20_000 })
+    const healthy = await makeAccount(ctx.handle.db, ws.id, { name: 'Healthy', arr: 20_000 })
+    const otherTier = await makeAccount(ctx.handle.db, ws.id, { name: 'Other tier', arr: 20_000 })
+    const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10)
+    for (const [account, tier] of [[treated, 'smb'], [similar, 'smb'], [healthy, 'smb'], [otherTier, 'enterprise']] as const) {
+      await ctx.handle.db.execute(sql`INSERT INTO account_memberships (workspace_id, family, account_id, group_key) VALUES (${ws.id}, 'tier', ${account.id}, ${tier})`)
+    }
+    // Weekly snapshots: the run's day (40 days ago) has none, the nearest is 41 days ago; 30 days later is 11 days ago.
+    const scores: [string, number, number][] = [[treated.id, 30, 60], [similar.id, 35, 40], [healthy.id, 80, 20], [otherTier.id, 30, 90]]
+    for (const [accountId, before, after] of scores) {
+      for (const [ago, score] of [[41, before], [11, after]] as const) {
+        await ctx.handle.db.execute(sql`INSERT INTO health_snapshots (workspace_id, account_id, day, scorecard_key, scorecard_version, score, band, measures)
+          VALUES (${ws.id}, ${accountId}, ${day(ago)}, 'default', 1, ${score}, 'yellow', '[]'::jsonb)`)
+      }
+    }
+    await ctx.handle.db.execute(sql`INSERT INTO playbook_runs (workspace_id, playbook_key, playbook_version, account_id, occurrence, trigger, status, triggered_at, created_at)
+      VALUES (${ws.id}, 'risk', 1, ${treated.id}, 'event:1', '{}'::jsonb, 'completed', now() - interval '40 days', now() - interval '40 days')`)
+    const effect = await json<{ healthEffect: unknown }>(await ctx.as(ws, 'admin')('GET', '/api/v1/playbooks/risk/effect'))
+    // Treated +30; the only comparable account (same tier, started within 10 points) +5.
+    expect(effect.healthEffect).toEqual({ method: 'comparison', runsMeasured: 1, triggeredChange: 30, comparisonChange: 5, difference: 25 })
+  })
+
   it('rejects a playbook whose steps point backwards or name unknown things, naming the field', async () => {
     const ws = await ctx.createWorkspace('pb-valid')
     const admin = ctx.as(ws, 'admin')
