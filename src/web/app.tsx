@@ -27,6 +27,13 @@ const JourneyMapPage = lazy(() => import('./pages/journey-map-page'))
 const HealthPage = lazy(() => import('./pages/health-page'))
 const HealthBacktestPage = lazy(() => import('./pages/health/backtest-page'))
 const ChurnPage = lazy(() => import('./pages/churn-page'))
+const MyDayPage = lazy(() => import('./pages/tasks/my-day-page'))
+const TeamPage = lazy(() => import('./pages/tasks/team-page'))
+const SuccessPlansPage = lazy(() => import('./pages/success-plans/success-plans-page'))
+const PlanDetailPage = lazy(() => import('./pages/success-plans/plan-detail-page'))
+const SharedPlanPage = lazy(() => import('./pages/success-plans/shared-plan-page'))
+const PlaybooksPage = lazy(() => import('./pages/playbooks-page'))
+const PlaybookDetailPage = lazy(() => import('./pages/playbooks/playbook-detail-page'))
 const NotFoundPage = lazy(() => import('./pages/not-found-page'))
 
 function createQueryClient(): QueryClient {
@@ -82,6 +89,7 @@ export function App() {
           <Suspense fallback={fullPageFallback}>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/shared/plans/:token" element={<SharedPlanPage />} />
               <Route
                 element={
                   <RequireAuth>
@@ -90,6 +98,8 @@ export function App() {
                 }
               >
                 <Route index element={<HomePage />} />
+                <Route path="my-day" element={<MyDayPage />} />
+                <Route path="team" element={<TeamPage />} />
                 <Route path="accounts" element={<AccountsPage />} />
                 <Route path="accounts/:id" element={<Account360Page />} />
                 <Route path="segments" element={<SegmentsPage />} />
@@ -99,6 +109,10 @@ export function App() {
                 <Route path="health" element={<HealthPage />} />
                 <Route path="health/backtest" element={<HealthBacktestPage />} />
                 <Route path="churn" element={<ChurnPage />} />
+                <Route path="success-plans" element={<SuccessPlansPage />} />
+                <Route path="success-plans/:id" element={<PlanDetailPage />} />
+                <Route path="playbooks" element={<PlaybooksPage />} />
+                <Route path="playbooks/:key" element={<PlaybookDetailPage />} />
                 <Route path="data-quality" element={<DataQualityPage />} />
                 <Route path="imports" element={<ImportsPage />} />
                 <Route path="configuration" element={<ConfigPage />} />

@@ -37,6 +37,10 @@ import {
   IconAnchor,
   IconHeartbeat,
   IconFlame,
+  IconSunrise,
+  IconUsersGroup,
+  IconTargetArrow,
+  IconBook2,
 } from '@tabler/icons-react'
 import { roleDescriptions } from '../../shared/roles'
 import { useLogout } from '../api/hooks'
@@ -47,6 +51,9 @@ import { RoleBadge } from './badges'
 
 const navItems = [
   { to: '/', label: 'Home', icon: IconHome, match: (path: string) => path === '/' },
+  { to: '/my-day', label: 'My day', icon: IconSunrise, match: (path: string) => path.startsWith('/my-day'), permission: 'customers:read' as const },
+  // The team's workload is for leads: audit:read is what owners, admins and managers have and CSMs do not.
+  { to: '/team', label: 'Team', icon: IconUsersGroup, match: (path: string) => path.startsWith('/team'), permission: 'audit:read' as const },
   { to: '/accounts', label: 'Accounts', icon: IconBuildingSkyscraper, match: (path: string) => path.startsWith('/accounts') },
   {
     to: '/segments',
@@ -75,6 +82,20 @@ const navItems = [
     icon: IconFlame,
     match: (path: string) => path.startsWith('/churn'),
     permission: 'customers:read' as const,
+  },
+  {
+    to: '/success-plans',
+    label: 'Success plans',
+    icon: IconTargetArrow,
+    match: (path: string) => path.startsWith('/success-plans'),
+    permission: 'customers:read' as const,
+  },
+  {
+    to: '/playbooks',
+    label: 'Playbooks',
+    icon: IconBook2,
+    match: (path: string) => path.startsWith('/playbooks'),
+    permission: 'config:read' as const,
   },
   {
     to: '/engagement',

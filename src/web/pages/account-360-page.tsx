@@ -5,12 +5,15 @@ import { Badge, Button, Grid, Group, Paper, Skeleton, Stack, Tabs } from '@manti
 import {
   IconActivity,
   IconArrowLeft,
+  IconChecklist,
   IconChartLine,
   IconHeadset,
   IconHeartbeat,
   IconListDetails,
   IconReceipt,
   IconRoute,
+  IconTargetArrow,
+  IconBook2,
   IconUsers,
 } from '@tabler/icons-react'
 import { isApiError } from '../api/client'
@@ -29,8 +32,11 @@ import { UsageTab } from './account/usage-tab'
 import { AccountChurnCard } from './churn/account-churn-card'
 import { AccountHealthCard } from './health/account-health-card'
 import { AccountHealthTab } from './health/account-health-tab'
+import { AccountSuccessPlansTab } from './success-plans/account-success-plans-tab'
+import { AccountTasksTab } from './tasks/account-tasks-tab'
+import { AccountPlaybooksTab } from './playbooks/account-playbooks-tab'
 
-const tabs = ['overview', 'health', 'usage', 'events', 'journey', 'contacts', 'subscriptions', 'tickets'] as const
+const tabs = ['overview', 'health', 'usage', 'events', 'journey', 'plans', 'tasks', 'playbooks', 'contacts', 'subscriptions', 'tickets'] as const
 type Tab = (typeof tabs)[number]
 
 function LoadingView() {
@@ -136,6 +142,15 @@ export default function Account360Page() {
               <Tabs.Tab value="journey" leftSection={<IconRoute size={16} />} data-testid="tab-journey">
                 Journey
               </Tabs.Tab>
+              <Tabs.Tab value="plans" leftSection={<IconTargetArrow size={16} />} data-testid="tab-plans">
+                Success plans
+              </Tabs.Tab>
+              <Tabs.Tab value="tasks" leftSection={<IconChecklist size={16} />} data-testid="tab-tasks">
+                Tasks
+              </Tabs.Tab>
+              <Tabs.Tab value="playbooks" leftSection={<IconBook2 size={16} />} data-testid="tab-playbooks">
+                Playbooks
+              </Tabs.Tab>
               <Tabs.Tab
                 value="contacts"
                 leftSection={<IconUsers size={16} />}
@@ -175,6 +190,15 @@ export default function Account360Page() {
             </Tabs.Panel>
             <Tabs.Panel value="journey">
               <JourneyTab accountId={data.account.id} />
+            </Tabs.Panel>
+            <Tabs.Panel value="plans">
+              <AccountSuccessPlansTab accountId={data.account.id} accountName={data.account.name} />
+            </Tabs.Panel>
+            <Tabs.Panel value="tasks">
+              <AccountTasksTab account={data.account} />
+            </Tabs.Panel>
+            <Tabs.Panel value="playbooks">
+              <AccountPlaybooksTab account={data.account} />
             </Tabs.Panel>
             <Tabs.Panel value="contacts">
               <ContactsTab contacts={data.contacts} />
