@@ -20,14 +20,19 @@ import { domainEventRoutes } from './domain-events'
 import { engagementRoutes } from './engagement'
 import { healthRoutes } from './health'
 import { churnRoutes } from './churn'
+import { playbookRoutes } from './playbooks'
 import { subscriptionRoutes } from './subscriptions'
 import { ticketRoutes } from './tickets'
 import { touchpointRoutes } from './touchpoints'
+import { taskRoutes } from './tasks'
+import { successPlanRoutes } from './success-plans'
+import { outreachRoutes } from './outreach'
 
 /** Every module's router, mounted at the root by app.ts; a new module adds its line here. */
 export function moduleRoutes(deps: AppDeps): OpenAPIHono<AppEnv>[] {
   return [
     identityRoutes(deps),
+    outreachRoutes(deps),
     auditRoutes(deps),
     accountRoutes(deps),
     contactRoutes(deps),
@@ -49,5 +54,8 @@ export function moduleRoutes(deps: AppDeps): OpenAPIHono<AppEnv>[] {
     engagementRoutes(deps),
     healthRoutes(deps),
     churnRoutes(deps),
+    playbookRoutes(deps, configKinds),
+    taskRoutes(deps),
+    successPlanRoutes(deps),
   ] as unknown as OpenAPIHono<AppEnv>[]
 }

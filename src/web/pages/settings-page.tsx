@@ -1,7 +1,7 @@
 /** Settings: users & roles, API keys and audit log, each shown only to roles that may use it. */
 import { Navigate, useNavigate, useParams } from 'react-router-dom'
 import { Badge, Group, Paper, Tabs, Text } from '@mantine/core'
-import { IconActivity, IconBrandStripe, IconHistory, IconKey, IconLock, IconUsers } from '@tabler/icons-react'
+import { IconActivity, IconBrandStripe, IconHistory, IconKey, IconLock, IconSend, IconUsers } from '@tabler/icons-react'
 import { permissions, type Permission } from '../../shared/roles'
 import { useSession } from '../auth/session'
 import { RoleBadge } from '../components/badges'
@@ -10,6 +10,7 @@ import { EmptyState } from '../components/query-state'
 import { ApiKeysTab } from './settings/api-keys-tab'
 import { AuditLogTab } from './settings/audit-log-tab'
 import { BillingTab } from './settings/billing-tab'
+import { OutreachTab } from './settings/outreach-tab'
 import { UsageSettingsTab } from './settings/usage-settings-tab'
 import { UsersTab } from './settings/users-tab'
 
@@ -24,6 +25,8 @@ const settingsTabs: SettingsTab[] = [
   { value: 'billing', label: 'Billing (Stripe)', icon: IconBrandStripe, permission: 'config:read' },
   // Key features: visible with config:read, editable with config:write (checked inside the tab).
   { value: 'usage', label: 'Product usage', icon: IconActivity, permission: 'config:read' },
+  // Mail server, webhook/Slack destinations, delivery logs: visible with config:read, editable with config:write.
+  { value: 'outreach', label: 'Outreach', icon: IconSend, permission: 'config:read' },
 ]
 
 export default function SettingsPage() {
@@ -89,6 +92,7 @@ export default function SettingsPage() {
           <Tabs.Panel value="audit-log">{session.can('audit:read') ? <AuditLogTab /> : null}</Tabs.Panel>
           <Tabs.Panel value="billing">{session.can('config:read') ? <BillingTab /> : null}</Tabs.Panel>
           <Tabs.Panel value="usage">{session.can('config:read') ? <UsageSettingsTab /> : null}</Tabs.Panel>
+          <Tabs.Panel value="outreach">{session.can('config:read') ? <OutreachTab /> : null}</Tabs.Panel>
         </Tabs>
       )}
     </>
