@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Worker-process tests need PostgreSQL (PGlite lives inside one process): they run in `npm run test:pg`
+    // and CI's PostgreSQL pass, not in the PGlite pass.
+    exclude: ['**/node_modules/**', ...(process.env.DATABASE_URL ? [] : ['**/*.workers.test.ts'])],
     globalSetup: ['src/server/testing/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

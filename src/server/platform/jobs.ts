@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss'
-import type { DbHandle } from './db'
+import { STARTUP_LOCK, withAdvisoryLock, type DbHandle } from './db'
 import type { Logger } from './logging'
 
 /**
@@ -49,8 +49,19 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
   await boss.start()
   const wakers: NodeJS.Timeout[] = []
 
-  const register = async <Payload extends object>(definition: JobDefinition<Payload>) => {
-    await boss.createQueue(definition.queue, definition.policy ? { name: definition.queue, policy: definition.policy } : undefined)
+  // Several processes starting at once on a new database deadlock inside pgboss.create_queue (measured with
+  // 4 workers): queues are created one process at a time, under the start-up lock.
+  const createQueue = (definition: JobDefinition<object>) => boss.createQueue(definition.queue, definition.policy ? { name: definition.queue, policy: definition.policy } : undefined)
+  // (start-up calls this inside the migration lock with no definitions: taking the lock again from another
+  // pooled connection would wait for ourselves.)
+  if (options.definitions.length > 0) {
+    await withAdvisoryLock(handle, STARTUP_LOCK, async () => {
+      for (const definition of options.definitions) await createQueue(definition)
+    })
+  }
+
+  const register = async <Payload extends object>(definition: JobDefinition<Payload>, created = false) => {
+    if (!created) await withAdvisoryLock(handle, STARTUP_LOCK, () => createQueue(definition as JobDefinition<object>))
     if (definition.cron && options.runWorkers) await boss.schedule(definition.queue, definition.cron, {})
     if (!options.runWorkers) return
     if (definition.runAtStart) await boss.send(definition.queue, {})
@@ -78,7 +89,7 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
     })
   }
 
-  for (const definition of options.definitions) await register(definition)
+  for (const definition of options.definitions) await register(definition, true)
 
   return {
     send: async (queue, payload, sendOptions) => {
@@ -87,7 +98,7 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
         startAfter: sendOptions?.startAfterSeconds,
       })
     },
-    register,
+    register: (definition) => register(definition),
     stop: async () => {
       for (const timer of wakers) clearInterval(timer)
       await boss.stop({ graceful: true, wait: true, timeout: 5000 })

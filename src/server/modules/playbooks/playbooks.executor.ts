@@ -5,7 +5,7 @@
  * by run and step). The commit makes a step's effect and the run's progress one fact, so with any number of
  * workers each step's effect happens once; the idempotency keys make a retried step a no-op as well.
  */
-import { evaluateCondition } from '../../../shared/conditions'
+import { evaluateCondition, type AccountFacts } from '../../../shared/conditions'
 import { renderMergeFields, type MergeContext } from '../../../shared/merge-fields'
 import type { Db } from '../../platform/db'
 import { loadAccountFacts, todayUtc } from '../conditions'
@@ -63,6 +63,8 @@ type RunScope = {
   context: MergeContext
   today: string
   options: ExecutorOptions
+  /** The batch's account facts, read once for every run that may branch; a step that changes the account drops its entry. */
+  facts: Map<string, AccountFacts>
 }
 
 async function resolveTaskOwner(scope: RunScope, step: Extract<PlaybookStep, { type: 'task' }>): Promise<{ ownerId: string | null; why: string }> {
@@ -166,11 +168,13 @@ async function runStep(scope: RunScope, step: PlaybookStep): Promise<StepResult>
     case 'update_field': {
       const input = step.field.startsWith('traits.') ? { traits: { ...account.traits, [step.field.slice('traits.'.length)]: step.value } } : { [step.field]: step.value }
       await updateAccount(db, { workspaceId: run.workspace_id, accountId: run.account_id, input })
+      scope.facts.delete(`${run.workspace_id}/${run.account_id}`)
       return { outcome: 'done', detail: { field: step.field, value: step.value }, next }
     }
     case 'move_stage': {
       if (account.stage === step.stage) return { outcome: 'skipped', detail: { reason: `already in ${step.stage}` }, next }
       const moved = await moveStageByHand(db, { workspaceId: run.workspace_id, accountId: run.account_id, stageKey: step.stage, reason: `Playbook "${body.name}": ${step.reason}`, actorId: null })
+      scope.facts.delete(`${run.workspace_id}/${run.account_id}`)
       return { outcome: 'done', detail: { from: moved.from, to: moved.to }, next }
     }
     case 'wait': {
@@ -178,7 +182,8 @@ async function runStep(scope: RunScope, step: PlaybookStep): Promise<StepResult>
       return { outcome: 'waiting', detail: { until, days: step.days }, next, wakeAt: until }
     }
     case 'branch': {
-      const facts = (await loadAccountFacts(db, { workspaceId: run.workspace_id, today: scope.today, accountIds: [run.account_id] })).get(run.account_id)
+      const factsKey = `${run.workspace_id}/${run.account_id}`
+      const facts = scope.facts.get(factsKey) ?? (await loadAccountFacts(db, { workspaceId: run.workspace_id, today: scope.today, accountIds: [run.account_id] })).get(run.account_id)
       const holds = facts ? evaluateCondition(step.if, facts, scope.today) : false
       const target = holds ? step.then : step.else
       return { outcome: 'done', detail: { condition: holds, goTo: target }, next: target === 'end' ? null : target }
@@ -199,9 +204,17 @@ export async function advanceDueRuns(db: Db, params: { limit: number } & Executo
     if (claimed.length === 0) return result
     const today = todayUtc()
     const accounts = new Map<string, MergeRow>()
+    const facts = new Map<string, AccountFacts>()
     for (const workspaceId of result.workspaceIds) {
-      const ids = claimed.filter((run) => run.workspace_id === workspaceId).map((run) => run.account_id)
+      const runs = claimed.filter((run) => run.workspace_id === workspaceId)
+      const ids = runs.map((run) => run.account_id)
       for (const [id, row] of await repo.loadMergeRows(tx, { workspaceId, accountIds: ids })) accounts.set(`${workspaceId}/${id}`, row)
+      // Branch conditions read the account's facts: one statement for the batch instead of one per run.
+      const bodies = await Promise.all(runs.map((run) => loadPlaybookVersion(tx, { workspaceId, key: run.playbook_key, version: run.playbook_version })))
+      const branching = runs.filter((_run, index) => bodies[index]?.steps.some((step) => step.type === 'branch')).map((run) => run.account_id)
+      if (branching.length > 0) {
+        for (const [id, accountFacts] of await loadAccountFacts(tx, { workspaceId, today, accountIds: [...new Set(branching)] })) facts.set(`${workspaceId}/${id}`, accountFacts)
+      }
     }
     for (const run of claimed) {
       const body = await loadPlaybookVersion(tx, { workspaceId: run.workspace_id, key: run.playbook_key, version: run.playbook_version })
@@ -212,7 +225,7 @@ export async function advanceDueRuns(db: Db, params: { limit: number } & Executo
         continue
       }
       let stepId: string | null = run.status === 'pending' && run.next_step_id === null ? (body.steps[0]?.id ?? null) : run.next_step_id
-      const scope: RunScope = { db: tx, run, body, account, context: mergeContextOf(account, { body, trigger: run.trigger, publicUrl: params.publicUrl }), today, options: params }
+      const scope: RunScope = { db: tx, run, body, account, context: mergeContextOf(account, { body, trigger: run.trigger, publicUrl: params.publicUrl }), today, options: params, facts }
       let waiting = false
       try {
         while (stepId && !waiting) {
