@@ -210,7 +210,9 @@ export async function advanceDueRuns(db: Db, params: { limit: number } & Executo
       const ids = runs.map((run) => run.account_id)
       for (const [id, row] of await repo.loadMergeRows(tx, { workspaceId, accountIds: ids })) accounts.set(`${workspaceId}/${id}`, row)
       // Branch conditions read the account's facts: one statement for the batch instead of one per run.
-      const bodies = await Promise.all(runs.map((run) => loadPlaybookVersion(tx, { workspaceId, key: run.playbook_key, version: run.playbook_version })))
+      // One after the other: they share the transaction's connection.
+      const bodies: (PlaybookBody | null)[] = []
+      for (const run of runs) bodies.push(await loadPlaybookVersion(tx, { workspaceId, key: run.playbook_key, version: run.playbook_version }))
       const branching = runs.filter((_run, index) => bodies[index]?.steps.some((step) => step.type === 'branch')).map((run) => run.account_id)
       if (branching.length > 0) {
         for (const [id, accountFacts] of await loadAccountFacts(tx, { workspaceId, today, accountIds: [...new Set(branching)] })) facts.set(`${workspaceId}/${id}`, accountFacts)
