@@ -6,6 +6,7 @@
  * workers each step's effect happens once; the idempotency keys make a retried step a no-op as well.
  */
 import { evaluateCondition, type AccountFacts } from '../../../shared/conditions'
+import { addDays } from '../../../shared/days'
 import { renderMergeFields, type MergeContext } from '../../../shared/merge-fields'
 import type { Db } from '../../platform/db'
 import { loadAccountFacts, todayUtc } from '../conditions'
@@ -81,12 +82,6 @@ async function resolveTaskOwner(scope: RunScope, step: Extract<PlaybookStep, { t
   const candidates = owner.type === 'role' ? users.filter((user) => user.role === owner.role) : owner.emails.flatMap((address) => users.filter((user) => user.email === address))
   const ownerId = await repo.nextInTurn(db, { workspaceId: run.workspace_id, playbookKey: run.playbook_key, stepId: step.id, candidates })
   return { ownerId, why: ownerId ? `round robin among ${candidates.length} ${owner.type === 'role' ? `${owner.role}s` : 'people'}` : 'nobody to take turns: unassigned' }
-}
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`)
-  date.setUTCDate(date.getUTCDate() + days)
-  return date.toISOString().slice(0, 10)
 }
 
 async function runStep(scope: RunScope, step: PlaybookStep): Promise<StepResult> {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { Cron } from 'croner'
 import { evaluateCondition, type AccountFacts } from '../../../shared/conditions'
+import { addDays } from '../../../shared/days'
 import { queryRows, type Db } from '../../platform/db'
 import { findMatchingAccountIds, loadAccountFacts, todayUtc } from '../conditions'
 import { listPublishedDocuments } from '../config'
@@ -142,12 +143,6 @@ export async function consumeEventsForPlaybooks(db: Db, params: { workspaceId: s
 
 export async function workspacesWithPlaybookEvents(db: Db): Promise<string[]> {
   return workspacesWithUnreadEvents(db, { consumer: PLAYBOOKS_CONSUMER })
-}
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`)
-  date.setUTCDate(date.getUTCDate() + days)
-  return date.toISOString().slice(0, 10)
 }
 
 /** Accounts whose relative date falls on `day` (anchor + offset = day), with the anchor as the occurrence. */

@@ -1,3 +1,4 @@
+import { addDays } from '../../../shared/days'
 import crypto from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../platform/db'
@@ -18,8 +19,6 @@ export type { SuccessPlan, SuccessPlanItem } from './success-plans.repo'
 /** The text a customer-owned milestone shows until someone names the person. */
 export const CUSTOMER_OWNER = 'Customer'
 
-const DAY_MS = 86_400_000
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString())
 const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex')
 
