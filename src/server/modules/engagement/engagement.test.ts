@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows } from '../../platform/db'
 import { createTestContext, type TestContext, type TestWorkspace } from '../../testing/test-context'
 import { makeAccount, makeTouchpoint } from '../../testing/factories'
+import { untilEventsReadable } from '../../testing/domain-events'
 import { createUser } from '../identity'
 import { evaluateQueuedAccounts } from '../segments'
 import { runAssignmentConsumer } from './engagement.assign'
@@ -18,8 +19,10 @@ const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISO
 async function settle() {
   for (;;) {
     const result = await evaluateQueuedAccounts(ctx.handle.db, { limit: 100 })
-    if (result.workspaceIds.length === 0) return
+    if (result.workspaceIds.length === 0) break
   }
+  const workspaces = await queryRows<{ id: string }>(ctx.handle.db, sql`SELECT id FROM workspaces`)
+  for (const workspace of workspaces) await untilEventsReadable(ctx.handle.db, workspace.id)
 }
 
 const tiers = {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows } from '../../platform/db'
 import { createTestContext, type TestContext, type TestWorkspace } from '../../testing/test-context'
 import { makeAccount, makeContact, makeTicket } from '../../testing/factories'
+import { untilEventsReadable } from '../../testing/domain-events'
 import { recordDomainEvents } from '../domain-events'
 import { advanceDueRuns } from './playbooks.executor'
 import { consumeEventsForPlaybooks, sweepScheduledPlaybooks } from './playbooks.triggers'
@@ -24,6 +25,7 @@ async function publish(workspace: TestWorkspace, kind: string, key: string, body
 /** What the trigger and advance jobs do, until nothing is left. */
 async function settle(workspace: TestWorkspace) {
   for (;;) {
+    await untilEventsReadable(ctx.handle.db, workspace.id)
     const read = await consumeEventsForPlaybooks(ctx.handle.db, { workspaceId: workspace.id, limit: 500 })
     if (read.read === 0) break
   }
@@ -111,6 +113,7 @@ describe('playbooks', () => {
     const accounts = []
     for (let index = 0; index < 40; index += 1) accounts.push(await makeAccount(ctx.handle.db, ws.id, { name: `Race ${index}`, arr: 150_000 }))
     for (const account of accounts) await turnRed(ws, account.id)
+    await untilEventsReadable(ctx.handle.db, ws.id)
     for (;;) if ((await consumeEventsForPlaybooks(ctx.handle.db, { workspaceId: ws.id, limit: 500 })).read === 0) break
     const work = async () => {
       for (;;) if ((await advanceDueRuns(ctx.handle.db, { limit: 7, publicUrl })).runs === 0) return
