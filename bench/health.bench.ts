@@ -17,7 +17,7 @@
  *
  * Phases, each timed on its own:
  *   - facts: the baseline — only reading every account's facts (loadAccountFacts, the statement the
- *     health engine starts from) in the sweep's chunks of 1,000 ids, nothing scored or written;
+ *     health engine starts from) in the sweep's slices of 1,000 accounts by id range, nothing scored or written;
  *   - recompute-initial: sweepHealth (the full recompute the hourly `health.sweep` job and a publish
  *     run) on accounts without a score: every score and today's snapshot written;
  *   - recompute-steady: the same again with nothing changed (every row rewritten, no domain events);
@@ -225,8 +225,9 @@ async function factsBaseline(db: Db, workspaceId: string): Promise<number> {
   for (;;) {
     const ids = await queryRows<{ id: string }>(db, sql`SELECT id FROM accounts WHERE workspace_id = ${workspaceId} AND id > ${after}::uuid ORDER BY id LIMIT ${CHUNK}`)
     if (ids.length === 0) return rows
-    after = ids[ids.length - 1]!.id
-    const facts = await loadAccountFacts(db, { workspaceId, today, accountIds: ids.map((row) => row.id) })
+    const accountRange = { after, last: ids[ids.length - 1]!.id }
+    after = accountRange.last
+    const facts = await loadAccountFacts(db, { workspaceId, today, accountRange })
     rows += facts.size
   }
 }

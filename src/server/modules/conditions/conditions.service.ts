@@ -17,8 +17,11 @@ export function assertCondition(input: unknown, field = 'condition'): Condition 
 
 type FactsRow = AccountFacts & { account_id: string }
 
-/** Every account's facts (or the given accounts'), as of `today`. */
-export async function loadAccountFacts(db: Db, params: { workspaceId: string; today: string; accountIds?: string[] }): Promise<Map<string, AccountFacts>> {
+/** Every account's facts (or the given accounts', or a slice by id: after < id <= last), as of `today`. */
+export async function loadAccountFacts(
+  db: Db,
+  params: { workspaceId: string; today: string; accountIds?: string[]; accountRange?: { after: string; last: string } },
+): Promise<Map<string, AccountFacts>> {
   const keyFeatures = await getKeyFeatures(db, params.workspaceId)
   const rows = await queryRows<FactsRow>(db, accountFactsQuery({ ...params, keyFeatures }))
   return new Map(rows.map(({ account_id: accountId, ...facts }) => [accountId, facts]))

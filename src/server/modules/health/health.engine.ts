@@ -84,13 +84,21 @@ async function firstUsageDay(db: Db, workspaceId: string): Promise<string | null
   return first
 }
 
-async function loadInputs(db: Db, params: { workspaceId: string; accountIds?: string[]; day: string; scorecards: PublishedScorecard[] }): Promise<Inputs> {
+type AccountRange = { after: string; last: string }
+
+async function loadInputs(db: Db, params: { workspaceId: string; accountIds?: string[]; accountRange?: AccountRange; day: string; scorecards: PublishedScorecard[] }): Promise<Inputs> {
   const ws = params.workspaceId
   const day = params.day
-  const scope = params.accountIds ? sql`AND account_id = ANY(${idArray(params.accountIds)})` : sql``
+  const range = params.accountRange
+  // A sweep reads a slice by id range (index range scans); the queue reads its list of ids.
+  const scope = params.accountIds
+    ? sql`AND account_id = ANY(${idArray(params.accountIds)})`
+    : range
+      ? sql`AND account_id > ${range.after}::uuid AND account_id <= ${range.last}::uuid`
+      : sql``
   const sources = new Set(params.scorecards.flatMap((scorecard) => scorecard.body.groups.flatMap((group) => group.measures.map((measure) => measure.source.type))))
   // One after another: inside a transaction they share one connection.
-  const facts = await loadAccountFacts(db, { workspaceId: ws, today: day, accountIds: params.accountIds })
+  const facts = await loadAccountFacts(db, { workspaceId: ws, today: day, accountIds: params.accountIds, accountRange: range })
 
   let paymentFailures: Map<string, number> | null = null
   if (sources.has('payment_failures')) {
@@ -223,11 +231,17 @@ export type WriteResult = { accounts: number; changed: number; bandChanged: numb
  * `notComputedSince`: leave alone a score computed at or after this instant (a sweep's chunk must not
  * overwrite a fresher result of the queue).
  */
-export async function recomputeAccounts(tx: Db, params: { workspaceId: string; accountIds: string[]; day: string; scorecards?: PublishedScorecard[]; notComputedSince?: string }): Promise<WriteResult> {
+export async function recomputeAccounts(
+  tx: Db,
+  params: { workspaceId: string; accountIds: string[]; accountRange?: AccountRange; day: string; scorecards?: PublishedScorecard[]; notComputedSince?: string },
+): Promise<WriteResult> {
   const ws = params.workspaceId
   if (params.accountIds.length === 0) return { accounts: 0, changed: 0, bandChanged: 0 }
   const scorecards = params.scorecards ?? (await loadScorecards(tx, ws))
-  const inputs = await loadInputs(tx, { workspaceId: ws, accountIds: params.accountIds, day: params.day, scorecards })
+  // `accountRange`, when given, is the slice `accountIds` were listed from: inputs are read by range.
+  const inputs = params.accountRange
+    ? await loadInputs(tx, { workspaceId: ws, accountRange: params.accountRange, day: params.day, scorecards })
+    : await loadInputs(tx, { workspaceId: ws, accountIds: params.accountIds, day: params.day, scorecards })
   // Churned accounts are no longer scored (their past stays in the snapshots).
   const live = params.accountIds.filter((id) => inputs.facts.get(id)?.status !== 'churned')
   const results = scoreBatch(inputs, scorecards, live)
@@ -328,10 +342,11 @@ export async function sweepHealth(db: Db, params: { workspaceId: string; today?:
   for (;;) {
     const ids = await queryRows<{ id: string }>(db, sql`SELECT id FROM accounts WHERE workspace_id = ${params.workspaceId} AND id > ${after}::uuid ORDER BY id LIMIT ${chunkSize}`)
     if (ids.length === 0) break
-    after = ids[ids.length - 1]!.id
+    const accountRange = { after, last: ids[ids.length - 1]!.id }
+    after = accountRange.last
     const written = await db.transaction(async (tx) => {
       const [now] = await queryRows<{ now: string }>(tx, sql`SELECT now()::text AS now`)
-      return recomputeAccounts(tx, { workspaceId: params.workspaceId, accountIds: ids.map((row) => row.id), day, scorecards, notComputedSince: now!.now })
+      return recomputeAccounts(tx, { workspaceId: params.workspaceId, accountIds: ids.map((row) => row.id), accountRange, day, scorecards, notComputedSince: now!.now })
     })
     result.accounts += written.accounts
     result.changed += written.changed
