@@ -48,7 +48,7 @@ import { loadAccountFacts, todayUtc } from '../src/server/modules/conditions'
 import { installDefaults } from '../src/server/modules/config'
 import { configKinds } from '../src/server/modules/config-kinds'
 import { ASSIGN_CONSUMER, workspacesToAssign } from '../src/server/modules/engagement'
-import { sweepHealth } from '../src/server/modules/health'
+import { healthSweepLanes, sweepHealth } from '../src/server/modules/health'
 import { createApiKey, createWorkspaceWithOwner } from '../src/server/modules/identity'
 import { evaluateWorkspace } from '../src/server/modules/segments'
 import { migrateDb, openDb, queryRows, type Db, type DbHandle } from '../src/server/platform/db'
@@ -208,9 +208,9 @@ async function analyze(handle: DbHandle) {
 async function classify(handle: DbHandle, workspaceId: string) {
   await evaluateWorkspace(handle.db, { workspaceId })
   await handle.db.execute(sql`
-    INSERT INTO domain_event_cursors (workspace_id, consumer, last_id, updated_at)
-    SELECT ${workspaceId}, ${ASSIGN_CONSUMER}, coalesce(max(id), 0), now() FROM domain_events WHERE workspace_id = ${workspaceId}
-    ON CONFLICT (workspace_id, consumer) DO UPDATE SET last_id = excluded.last_id, updated_at = excluded.updated_at`)
+    INSERT INTO domain_event_cursors (workspace_id, consumer, last_tx_id, last_id, updated_at)
+    SELECT ${workspaceId}, ${ASSIGN_CONSUMER}, coalesce(max(tx_id), 0), coalesce(max(id), 0), now() FROM domain_events WHERE workspace_id = ${workspaceId}
+    ON CONFLICT (workspace_id, consumer) DO UPDATE SET last_tx_id = excluded.last_tx_id, last_id = excluded.last_id, updated_at = excluded.updated_at`)
   if ((await workspacesToAssign(handle.db)).includes(workspaceId)) throw new Error('owner assignment still has unread events')
   // The triggers queued every account; the phases below decide when they are scored.
   await handle.db.execute(sql`DELETE FROM account_evaluation_queue`)
@@ -218,18 +218,25 @@ async function classify(handle: DbHandle, workspaceId: string) {
 }
 
 /** Reads every account's facts in the sweep's chunks, as the engine does; nothing scored. */
-async function factsBaseline(db: Db, workspaceId: string): Promise<number> {
+async function factsBaseline(db: Db, workspaceId: string, lanes: number): Promise<number> {
   const today = todayUtc()
-  let after = '00000000-0000-0000-0000-000000000000'
+  const boundaries = await queryRows<{ last: string }>(
+    db,
+    sql`SELECT id::text AS last FROM (
+          SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM accounts WHERE workspace_id = ${workspaceId}) s
+        WHERE n % ${CHUNK} = 0 OR n = total ORDER BY id`,
+  )
   let rows = 0
-  for (;;) {
-    const ids = await queryRows<{ id: string }>(db, sql`SELECT id FROM accounts WHERE workspace_id = ${workspaceId} AND id > ${after}::uuid ORDER BY id LIMIT ${CHUNK}`)
-    if (ids.length === 0) return rows
-    const accountRange = { after, last: ids[ids.length - 1]!.id }
-    after = accountRange.last
-    const facts = await loadAccountFacts(db, { workspaceId, today, accountRange })
-    rows += facts.size
+  let next = 0
+  // The same slices and as many at once as the sweep.
+  const lane = async () => {
+    for (let index = next++; index < boundaries.length; index = next++) {
+      const accountRange = { after: index === 0 ? '00000000-0000-0000-0000-000000000000' : boundaries[index - 1]!.last, last: boundaries[index]!.last }
+      rows += (await loadAccountFacts(db, { workspaceId, today, accountRange })).size
+    }
   }
+  await Promise.all(Array.from({ length: lanes }, lane))
+  return rows
 }
 
 /** Scored accounts are exactly the live ones, each with today's snapshot. */
@@ -432,13 +439,13 @@ async function healthWorld(kind: DbKind): Promise<Result[]> {
       results.push(result)
       log(`${kind}: ${phase} ${seconds.toFixed(2)} s${baseline ? ` (${(seconds / baseline).toFixed(2)}× the facts read)` : ''}`)
     }
-    const facts = await timed(() => factsBaseline(handle!.db, workspace.id))
+    const facts = await timed(() => factsBaseline(handle!.db, workspace.id, healthSweepLanes(kind)))
     if (facts.value !== ACCOUNTS) throw new Error(`facts read ${facts.value} accounts`)
     rate('facts', facts.seconds)
-    const initial = await timed(() => sweepHealth(handle!.db, { workspaceId: workspace.id }))
+    const initial = await timed(() => sweepHealth(handle!.db, { workspaceId: workspace.id, parallel: healthSweepLanes(kind) }))
     rate('recompute-initial', initial.seconds, facts.seconds)
     await assertScores(handle.db, workspace.id, 'recompute-initial')
-    const steady = await timed(() => sweepHealth(handle!.db, { workspaceId: workspace.id }))
+    const steady = await timed(() => sweepHealth(handle!.db, { workspaceId: workspace.id, parallel: healthSweepLanes(kind) }))
     if (steady.value.changed + steady.value.bandChanged !== 0) throw new Error(`steady recompute changed ${steady.value.changed} scores, ${steady.value.bandChanged} bands`)
     rate('recompute-steady', steady.seconds, facts.seconds)
     await assertScores(handle.db, workspace.id, 'recompute-steady')
@@ -528,5 +535,5 @@ try {
 } finally {
   if (!args.keep) fs.rmSync(workDir, { recursive: true, force: true })
 }
-process.stdout.write(`${JSON.stringify({ bench: 'health', accounts: ACCOUNTS, chunk: CHUNK, cpus: os.cpus().length, loadAvgBefore: loadBefore, loadAvgAfter: load(), results })}\n`)
+process.stdout.write(`${JSON.stringify({ bench: 'health', accounts: ACCOUNTS, chunk: CHUNK, sweepLanes: { postgres: healthSweepLanes('postgres'), pglite: healthSweepLanes('pglite') }, cpus: os.cpus().length, loadAvgBefore: loadBefore, loadAvgAfter: load(), results })}\n`)
 process.exit(0)

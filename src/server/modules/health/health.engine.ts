@@ -10,6 +10,7 @@
  *   move with the calendar); it never overwrites a score computed after the sweep's chunk began.
  * - `backfillHealthSnapshots`: past snapshots from facts as of past days (demo seeding, backtests).
  */
+import os from 'node:os'
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../platform/db'
 import type { AccountFacts } from '../../../shared/conditions'
@@ -331,27 +332,46 @@ export async function hasQueuedHealth(db: Db): Promise<boolean> {
 
 export type HealthSweepResult = WriteResult & { ms: number }
 
-/** Recomputes every account of a workspace, a chunk per transaction. */
-export async function sweepHealth(db: Db, params: { workspaceId: string; today?: string; chunkSize?: number }): Promise<HealthSweepResult> {
+/** Slices a sweep runs at once: on PostgreSQL one per core (up to 4), each on its own connection; PGlite has one. */
+export const healthSweepLanes = (kind: 'pglite' | 'postgres') => (kind === 'postgres' ? Math.max(1, Math.min(4, os.availableParallelism())) : 1)
+
+/**
+ * Recomputes every account of a workspace, a slice of `chunkSize` accounts (by id range) per
+ * transaction. `parallel` slices run at once, each on its own connection: on PostgreSQL the facts
+ * statement, which is most of the work, then uses as many cores; PGlite has one connection (keep 1).
+ */
+export async function sweepHealth(db: Db, params: { workspaceId: string; today?: string; chunkSize?: number; parallel?: number }): Promise<HealthSweepResult> {
   const started = performance.now()
   const day = params.today ?? todayUtc()
   const chunkSize = params.chunkSize ?? 1000
   const scorecards = await loadScorecards(db, params.workspaceId)
   const result: HealthSweepResult = { accounts: 0, changed: 0, bandChanged: 0, ms: 0 }
-  let after = '00000000-0000-0000-0000-000000000000'
-  for (;;) {
-    const ids = await queryRows<{ id: string }>(db, sql`SELECT id FROM accounts WHERE workspace_id = ${params.workspaceId} AND id > ${after}::uuid ORDER BY id LIMIT ${chunkSize}`)
-    if (ids.length === 0) break
-    const accountRange = { after, last: ids[ids.length - 1]!.id }
-    after = accountRange.last
-    const written = await db.transaction(async (tx) => {
-      const [now] = await queryRows<{ now: string }>(tx, sql`SELECT now()::text AS now`)
-      return recomputeAccounts(tx, { workspaceId: params.workspaceId, accountIds: ids.map((row) => row.id), accountRange, day, scorecards, notComputedSince: now!.now })
-    })
-    result.accounts += written.accounts
-    result.changed += written.changed
-    result.bandChanged += written.bandChanged
+  // Every slice's last id, in one index scan; a slice is (previous last, last].
+  const boundaries = await queryRows<{ last: string }>(
+    db,
+    sql`SELECT id::text AS last FROM (
+          SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM accounts WHERE workspace_id = ${params.workspaceId}) s
+        WHERE n % ${chunkSize} = 0 OR n = total ORDER BY id`,
+  )
+  const slices = boundaries.map((row, index) => ({ after: index === 0 ? '00000000-0000-0000-0000-000000000000' : boundaries[index - 1]!.last, last: row.last }))
+  let next = 0
+  const lane = async () => {
+    for (let index = next++; index < slices.length; index = next++) {
+      const accountRange = slices[index]!
+      const written = await db.transaction(async (tx) => {
+        const ids = await queryRows<{ id: string }>(
+          tx,
+          sql`SELECT id FROM accounts WHERE workspace_id = ${params.workspaceId} AND id > ${accountRange.after}::uuid AND id <= ${accountRange.last}::uuid ORDER BY id`,
+        )
+        const [now] = await queryRows<{ now: string }>(tx, sql`SELECT now()::text AS now`)
+        return recomputeAccounts(tx, { workspaceId: params.workspaceId, accountIds: ids.map((row) => row.id), accountRange, day, scorecards, notComputedSince: now!.now })
+      })
+      result.accounts += written.accounts
+      result.changed += written.changed
+      result.bandChanged += written.bandChanged
+    }
   }
+  await Promise.all(Array.from({ length: Math.max(1, params.parallel ?? 1) }, lane))
   result.ms = Math.round(performance.now() - started)
   await db.execute(sql`
     INSERT INTO health_sweeps (workspace_id, swept_at, accounts, ms) VALUES (${params.workspaceId}, now(), ${result.accounts}, ${result.ms})

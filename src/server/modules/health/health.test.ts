@@ -126,6 +126,15 @@ describe('scores that stay current', () => {
     ])
     // A recompute that changes nothing emits nothing.
     await sweepHealth(ctx.handle.db, { workspaceId: acme.id })
+    // Nor does one in slices of 2 accounts, 3 slices at a time: every account once, the same scores.
+    for (let index = 0; index < 6; index++) await makeAccount(ctx.handle.db, acme.id, { name: `Slice ${index}`, arr: 10_000 * (index + 1) })
+    while ((await evaluateQueuedHealth(ctx.handle.db, { limit: 100 })).workspaceIds.length > 0);
+    const scores = () => queryRows<{ account_id: string; score: string | null }>(ctx.handle.db, sql`SELECT account_id, score::text AS score FROM health_scores WHERE workspace_id = ${acme.id} ORDER BY account_id`)
+    const before = await scores()
+    expect(before.length).toBeGreaterThanOrEqual(7)
+    const sliced = await sweepHealth(ctx.handle.db, { workspaceId: acme.id, chunkSize: 2, parallel: 3 })
+    expect(sliced).toMatchObject({ accounts: before.length, changed: 0, bandChanged: 0 })
+    expect(await scores()).toEqual(before)
     const after = await queryRows<{ n: number }>(ctx.handle.db, sql`SELECT count(*)::int AS n FROM domain_events WHERE account_id = ${account.id} AND type LIKE 'health.%'`)
     expect(after[0]?.n).toBe(3)
     const status = await json<HealthStatus>(await csm('GET', '/api/v1/health/status'))

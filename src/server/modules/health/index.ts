@@ -8,6 +8,7 @@ export {
   evaluateQueuedHealth,
   hasQueuedHealth,
   sweepHealth,
+  healthSweepLanes,
   backfillHealthSnapshots,
   type PublishedScorecard,
   type HealthQueueResult,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { drainQueueInBatches, queryRows } from '../../../platform/db'
 import type { AppDeps } from '../../../platform/http'
 import type { JobDefinition } from '../../../platform/jobs'
-import { evaluateQueuedHealth, hasQueuedHealth, sweepHealth } from '../health.engine'
+import { evaluateQueuedHealth, hasQueuedHealth, healthSweepLanes, sweepHealth } from '../health.engine'
 
 /** Accounts per transaction: a batch holds PGlite's event loop for well under a second. */
 const BATCH = 200
@@ -43,7 +43,7 @@ export function sweepHealthJob(deps: AppDeps): JobDefinition<{ workspaceId?: str
         ? [payload.workspaceId]
         : (await queryRows<{ id: string }>(deps.db, sql`SELECT id FROM workspaces ORDER BY created_at`)).map((row) => row.id)
       for (const workspaceId of workspaceIds) {
-        const result = await sweepHealth(deps.db, { workspaceId })
+        const result = await sweepHealth(deps.db, { workspaceId, parallel: healthSweepLanes(deps.dbHandle.kind) })
         if (result.accounts > 0) deps.logger.info({ workspaceId, ...result }, 'health scores swept')
       }
     },
