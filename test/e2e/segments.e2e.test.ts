@@ -98,6 +98,18 @@ describe.skipIf(skipBrowserTests())('segments, tiers and lifecycle in the browse
 
     const tier = tiers.groups.find((candidate) => candidate.accounts > 0)
     if (!tier) throw new Error('no tier has accounts')
+    // The accounts list filters the book by the same tier and shows each row's tier, stage and health.
+    await page.goto('/accounts')
+    await page.locator('[data-testid="filter-tier"]').click()
+    await page.getByRole('option', { name: tier.name, exact: true }).click()
+    await page.waitForURL(new RegExp(`tier=${tier.key}`))
+    await expect.poll(async () => page.locator('[data-testid="accounts-total"]').textContent()).toContain(`${tier.accounts} account`)
+    const tierCells = page.locator('[data-testid="account-row-tier-stage"]')
+    await expect.poll(() => tierCells.count()).toBe(Math.min(tier.accounts, 50))
+    for (const text of await tierCells.allTextContents()) expect(text).toContain(tier.name)
+    expect(await page.locator('[data-testid="account-row-health"]').count()).toBe(Math.min(tier.accounts, 50))
+    await shot(page, 'accounts-by-tier')
+    await page.goto('/segments?tab=tiers')
     await page.locator(`[data-testid="group-row-${tier.key}"]`).click()
     await page.waitForURL(new RegExp(`/segments/tiers/${tier.key}$`))
     expect(await page.locator('[data-testid="group-name"]').textContent()).toBe(tier.name)

@@ -112,11 +112,17 @@ export type AccountQuery = {
   industry?: string
   status?: AccountStatus
   renewalWithinDays?: number
+  segment?: string
+  tier?: string
+  stage?: string
+  healthBand?: 'red' | 'yellow' | 'green' | 'unscored'
   sort?: AccountSort
   limit?: number
   cursor?: string
 }
-export type AccountPage = { items: Account[]; nextCursor: string | null; total: number; totalCapped: boolean }
+/** A row of the accounts list: the account with its health, tier and lifecycle stage (keys). */
+export type AccountListItem = Account & { healthScore: number | null; healthBand: 'red' | 'yellow' | 'green' | null; tier: string | null; stage: string | null }
+export type AccountPage = { items: AccountListItem[]; nextCursor: string | null; total: number; totalCapped: boolean }
 
 export type AccountFacets = {
   plans: string[]

@@ -25,6 +25,8 @@ import {
   IconX,
 } from '@tabler/icons-react'
 import { useAccountFacets, useAccounts } from '../api/hooks'
+import { useClassificationGroups } from '../api/segments'
+import { BandBadge, formatScore } from './health/health-parts'
 import { accountSorts, type AccountQuery, type AccountSort, type AccountStatus } from '../api/types'
 import { useSession } from '../auth/session'
 import { AccountFormModal } from '../components/account-form-modal'
@@ -44,6 +46,15 @@ const renewalWindows = [
   { value: '180', label: 'Next 180 days' },
 ]
 
+const healthOptions = [
+  { value: 'red', label: 'At risk' },
+  { value: 'yellow', label: 'Watch' },
+  { value: 'green', label: 'Healthy' },
+  { value: 'unscored', label: 'No score' },
+]
+type HealthFilter = '' | 'red' | 'yellow' | 'green' | 'unscored'
+const healthFilters: HealthFilter[] = ['red', 'yellow', 'green', 'unscored']
+
 const statusOptions = [
   { value: 'active', label: 'Active' },
   { value: 'churned', label: 'Churned' },
@@ -56,6 +67,10 @@ type Filters = {
   industry: string
   status: '' | AccountStatus
   renewalWithinDays: string
+  segment: string
+  tier: string
+  stage: string
+  healthBand: HealthFilter
   sort: AccountSort
 }
 
@@ -72,6 +87,10 @@ function readFilters(params: URLSearchParams): Filters {
     industry: params.get('industry') ?? '',
     status: status === 'active' || status === 'churned' ? status : '',
     renewalWithinDays: /^\d+$/.test(renewal) ? renewal : '',
+    segment: params.get('segment') ?? '',
+    tier: params.get('tier') ?? '',
+    stage: params.get('stage') ?? '',
+    healthBand: healthFilters.find((band) => band === params.get('healthBand')) ?? '',
     sort: accountSorts.find((candidate) => candidate === sort) ?? 'name',
   }
 }
@@ -84,6 +103,10 @@ function toQuery(filters: Filters, cursor: string | undefined): AccountQuery {
     industry: filters.industry || undefined,
     status: filters.status || undefined,
     renewalWithinDays: filters.renewalWithinDays ? Number(filters.renewalWithinDays) : undefined,
+    segment: filters.segment || undefined,
+    tier: filters.tier || undefined,
+    stage: filters.stage || undefined,
+    healthBand: filters.healthBand || undefined,
     sort: filters.sort,
     limit: PAGE_SIZE,
     cursor,
@@ -97,6 +120,12 @@ export default function AccountsPage() {
   const [params, setParams] = useSearchParams()
   const filters = useMemo(() => readFilters(params), [params])
   const facets = useAccountFacets()
+  const segments = useClassificationGroups('segment')
+  const tiers = useClassificationGroups('tier')
+  const stages = useClassificationGroups('stage')
+  const groupOptions = (list: typeof segments) => (list.data?.groups ?? []).map((group) => ({ value: group.key, label: group.name }))
+  const tierNames = useMemo(() => new Map((tiers.data?.groups ?? []).map((group) => [group.key, group.name])), [tiers.data])
+  const stageNames = useMemo(() => new Map((stages.data?.groups ?? []).map((group) => [group.key, group.name])), [stages.data])
   const [createOpened, createModal] = useDisclosure(false)
 
   /* ---- search box: local text, debounced into the URL ---- */
@@ -147,9 +176,18 @@ export default function AccountsPage() {
   }
   const goPrev = () => setPaging({ key: filterKey, stack: stack.slice(0, -1) })
 
-  const activeFilterCount = [filters.q, filters.ownerId, filters.plan, filters.industry, filters.status, filters.renewalWithinDays].filter(
-    Boolean,
-  ).length
+  const activeFilterCount = [
+    filters.q,
+    filters.ownerId,
+    filters.plan,
+    filters.industry,
+    filters.status,
+    filters.renewalWithinDays,
+    filters.segment,
+    filters.tier,
+    filters.stage,
+    filters.healthBand,
+  ].filter(Boolean).length
   const clearFilters = () => {
     pushSearch.cancel()
     setSearch('')
@@ -276,6 +314,47 @@ export default function AccountsPage() {
             w={150}
             data-testid="filter-industry"
           />
+          <Select
+            placeholder="Any health"
+            aria-label="Health"
+            data={healthOptions}
+            value={filters.healthBand || null}
+            onChange={(value) => setFilter('healthBand', value)}
+            clearable
+            w={130}
+            data-testid="filter-health"
+          />
+          <Select
+            placeholder="Any segment"
+            aria-label="Segment"
+            data={groupOptions(segments)}
+            value={filters.segment || null}
+            onChange={(value) => setFilter('segment', value)}
+            searchable
+            clearable
+            w={170}
+            data-testid="filter-segment"
+          />
+          <Select
+            placeholder="Any tier"
+            aria-label="Tier"
+            data={groupOptions(tiers)}
+            value={filters.tier || null}
+            onChange={(value) => setFilter('tier', value)}
+            clearable
+            w={140}
+            data-testid="filter-tier"
+          />
+          <Select
+            placeholder="Any stage"
+            aria-label="Lifecycle stage"
+            data={groupOptions(stages)}
+            value={filters.stage || null}
+            onChange={(value) => setFilter('stage', value)}
+            clearable
+            w={150}
+            data-testid="filter-stage"
+          />
           {activeFilterCount > 0 ? (
             <Button variant="subtle" color="gray" leftSection={<IconFilterOff size={16} />} onClick={clearFilters}>
               Clear ({activeFilterCount})
@@ -289,7 +368,7 @@ export default function AccountsPage() {
       ) : (
         <Paper withBorder>
           {accounts.isPending ? (
-            <TableSkeleton rows={12} columns={8} />
+            <TableSkeleton rows={12} columns={10} />
           ) : rows.length === 0 ? (
             <EmptyState
               title={activeFilterCount > 0 ? 'No accounts match' : 'No accounts yet'}
@@ -309,7 +388,7 @@ export default function AccountsPage() {
               }
             />
           ) : (
-            <Table.ScrollContainer minWidth={1000} maxHeight="calc(100vh - 300px)" type="native">
+            <Table.ScrollContainer minWidth={1200} maxHeight="calc(100vh - 300px)" type="native">
               <Table
                 striped
                 highlightOnHover
@@ -322,7 +401,9 @@ export default function AccountsPage() {
                     <SortableTh field="name" sort={filters.sort} onSort={(next) => setFilter('sort', next)}>
                       Account
                     </SortableTh>
+                    <Table.Th>Health</Table.Th>
                     <Table.Th>Owner</Table.Th>
+                    <Table.Th>Tier · stage</Table.Th>
                     <Table.Th>Plan</Table.Th>
                     <SortableTh field="arr" sort={filters.sort} onSort={(next) => setFilter('sort', next)} align="right">
                       ARR
@@ -363,9 +444,26 @@ export default function AccountsPage() {
                           {account.domain ?? account.externalId}
                         </Text>
                       </Table.Td>
+                      <Table.Td data-testid="account-row-health">
+                        <Group gap={6} wrap="nowrap">
+                          <BandBadge band={account.healthBand} size="xs" />
+                          {account.healthScore !== null ? (
+                            <Text size="sm" fw={600} className="bosun-num">
+                              {formatScore(account.healthScore)}
+                            </Text>
+                          ) : null}
+                        </Group>
+                      </Table.Td>
                       <Table.Td>
                         <Text size="sm" c={account.ownerName ? undefined : 'dimmed'} className="bosun-nowrap">
                           {account.ownerName ?? 'Unassigned'}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td data-testid="account-row-tier-stage">
+                        <Text size="sm" className="bosun-nowrap" c={account.tier || account.stage ? undefined : 'dimmed'}>
+                          {[account.tier ? (tierNames.get(account.tier) ?? account.tier) : null, account.stage ? (stageNames.get(account.stage) ?? account.stage) : null]
+                            .filter(Boolean)
+                            .join(' · ') || '—'}
                         </Text>
                       </Table.Td>
                       <Table.Td>

@@ -78,6 +78,8 @@ export const UpdateAccountBody = z
 export const accountSorts = ['name', '-name', 'arr', '-arr', 'renewal_date', '-renewal_date'] as const
 export type AccountSort = (typeof accountSorts)[number]
 
+const groupKey = z.string().trim().min(1).max(100)
+
 export const AccountListQuery = z.object({
   q: z.string().trim().max(200).optional().describe('Search in name and domain'),
   external_id: z.string().max(200).optional().describe('Find the account with this external id'),
@@ -93,15 +95,27 @@ export const AccountListQuery = z.object({
   renewalTo: isoDate.optional(),
   minArr: z.coerce.number().min(0).optional(),
   maxArr: z.coerce.number().min(0).optional(),
+  segment: groupKey.optional().describe('Accounts in this segment (its key)'),
+  tier: groupKey.optional().describe('Accounts in this tier (its key)'),
+  stage: groupKey.optional().describe('Accounts in this lifecycle stage (its key)'),
+  healthBand: z.enum(['red', 'yellow', 'green', 'unscored']).optional().describe('Accounts whose health score is in this band, or that have none'),
   sort: z.enum(accountSorts).default('name'),
   limit: limitQuery,
   cursor: z.string().max(1000).optional(),
 })
 export type AccountListFilters = z.infer<typeof AccountListQuery>
 
+/** A row of the list: the account with what a CSM scans a book by (health, tier, stage). */
+export const AccountListItemSchema = AccountSchema.extend({
+  healthScore: z.number().nullable(),
+  healthBand: z.enum(['red', 'yellow', 'green']).nullable(),
+  tier: z.string().nullable().describe('Tier key'),
+  stage: z.string().nullable().describe('Lifecycle stage key'),
+}).openapi('AccountListItem')
+
 export const AccountPageSchema = z
   .object({
-    items: z.array(AccountSchema),
+    items: z.array(AccountListItemSchema),
     nextCursor: z.string().nullable(),
     total: z.number().int().describe('Accounts matching the filters, counted up to 1,000'),
     totalCapped: z.boolean().describe('true when more than 1,000 match (total is then 1,000)'),

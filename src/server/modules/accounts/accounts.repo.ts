@@ -78,13 +78,40 @@ function filterConditions(workspaceId: string, filters: Omit<AccountListFilters,
   if (filters.renewalTo) conditions.push(sql`${accounts.renewalDate} <= ${filters.renewalTo}::date`)
   if (filters.minArr !== undefined) conditions.push(sql`${accounts.arr} >= ${filters.minArr}`)
   if (filters.maxArr !== undefined) conditions.push(sql`${accounts.arr} <= ${filters.maxArr}`)
+  // Classification and health are read from their modules' tables by SQL (as Account 360 does): one
+  // statement, each an index lookup per account.
+  for (const [family, key] of [['segment', filters.segment], ['tier', filters.tier], ['stage', filters.stage]] as const) {
+    if (key === undefined) continue
+    conditions.push(sql`EXISTS (SELECT 1 FROM account_memberships m WHERE m.workspace_id = ${accounts.workspaceId} AND m.family = ${family}
+      AND m.group_key = ${key} AND m.account_id = ${accounts.id})`)
+  }
+  if (filters.healthBand === 'unscored') {
+    conditions.push(sql`NOT EXISTS (SELECT 1 FROM health_scores h WHERE h.workspace_id = ${accounts.workspaceId} AND h.account_id = ${accounts.id} AND h.band IS NOT NULL)`)
+  } else if (filters.healthBand) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM health_scores h WHERE h.workspace_id = ${accounts.workspaceId} AND h.account_id = ${accounts.id} AND h.band = ${filters.healthBand})`)
+  }
   return conditions
 }
+
+const groupOf = (family: 'tier' | 'stage') =>
+  sql<string | null>`(SELECT m.group_key FROM account_memberships m
+    WHERE m.workspace_id = ${accounts.workspaceId} AND m.family = ${family} AND m.account_id = ${accounts.id} ORDER BY m.group_key LIMIT 1)`
+
+/** What a row of the list shows beside the account. */
+const listColumns = {
+  healthScore: sql<number | null>`(SELECT h.score::float8 FROM health_scores h WHERE h.workspace_id = ${accounts.workspaceId} AND h.account_id = ${accounts.id})`.mapWith(
+    (value: unknown) => (value === null ? null : Number(value)),
+  ),
+  healthBand: sql<'red' | 'yellow' | 'green' | null>`(SELECT h.band FROM health_scores h WHERE h.workspace_id = ${accounts.workspaceId} AND h.account_id = ${accounts.id})`,
+  tier: groupOf('tier'),
+  stage: groupOf('stage'),
+}
+export type AccountListRow = AccountWithOwner & { healthScore: number | null; healthBand: 'red' | 'yellow' | 'green' | null; tier: string | null; stage: string | null }
 
 export async function listAccounts(
   db: Db,
   params: { workspaceId: string; filters: AccountListFilters; after?: [unknown, string]; today: string },
-): Promise<{ rows: (AccountWithOwner & { sortValue: unknown })[]; total: number; totalCapped: boolean }> {
+): Promise<{ rows: (AccountListRow & { sortValue: unknown })[]; total: number; totalCapped: boolean }> {
   const { filters } = params
   const key = sortKey(filters.sort)
   const conditions = filterConditions(params.workspaceId, filters, params.today)
@@ -100,7 +127,7 @@ export async function listAccounts(
   }
   const order = key.descending ? [desc(key.expression), desc(accounts.id)] : [asc(key.expression), asc(accounts.id)]
   const rowsQuery = db
-    .select({ ...accountColumns, sortValue: sql<unknown>`${key.expression}`.as('sort_value') })
+    .select({ ...accountColumns, ...listColumns, sortValue: sql<unknown>`${key.expression}`.as('sort_value') })
     .from(accounts)
     .leftJoin(users, ownerJoin)
     .where(and(...conditions))

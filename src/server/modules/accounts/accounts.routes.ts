@@ -17,7 +17,7 @@ import {
   RevenueMovementSchema,
   UpdateAccountBody,
 } from './accounts.contracts'
-import type { AccountWithOwner, RevenueMovement } from './accounts.repo'
+import type { AccountListRow, AccountWithOwner, RevenueMovement } from './accounts.repo'
 import * as service from './accounts.service'
 
 export const toAccountDto = (account: AccountWithOwner) => ({
@@ -40,6 +40,14 @@ export const toAccountDto = (account: AccountWithOwner) => ({
   churnedAt: account.churnedAt,
   createdAt: account.createdAt.toISOString(),
   updatedAt: account.updatedAt.toISOString(),
+})
+
+const toAccountListItemDto = (account: AccountListRow) => ({
+  ...toAccountDto(account),
+  healthScore: account.healthScore === null ? null : Math.round(account.healthScore * 10) / 10,
+  healthBand: account.healthBand,
+  tier: account.tier,
+  stage: account.stage,
 })
 
 export const toRevenueMovementDto = (movement: RevenueMovement) => ({
@@ -167,7 +175,7 @@ export function accountRoutes(deps: AppDeps) {
   return createRouter()
     .openapi(listRoute, async (c) => {
       const page = await service.listAccounts(db, { workspaceId: c.get('auth').workspaceId, filters: c.req.valid('query') })
-      return c.json({ items: page.items.map(toAccountDto), nextCursor: page.nextCursor, total: page.total, totalCapped: page.totalCapped }, 200)
+      return c.json({ items: page.items.map(toAccountListItemDto), nextCursor: page.nextCursor, total: page.total, totalCapped: page.totalCapped }, 200)
     })
     .openapi(facetsRoute, async (c) => {
       const workspaceId = c.get('auth').workspaceId

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestContext, type TestContext, type TestWorkspace } from '../../testing/test-context'
+import { sql } from 'drizzle-orm'
 import { makeAccount } from '../../testing/factories'
+import { evaluateWorkspace } from '../segments'
 
 let ctx: TestContext
 let acme: TestWorkspace
@@ -93,6 +95,53 @@ describe('accounts API', () => {
     expect(arrs).toEqual([...arrs].sort((a, b) => b - a))
     const search = (await (await ctx.as(workspace, 'viewer')('GET', '/api/v1/accounts?q=pager%2007')).json()) as Page
     expect(search.items.map((item) => item.name)).toEqual(['Pager 07'])
+  })
+
+  it('filters the book by segment, tier, stage and health band, and shows each row\'s health, tier and stage', async () => {
+    const workspace = await ctx.createWorkspace('book')
+    const admin = ctx.as(workspace, 'admin')
+    const publish = async (kind: string, key: string, body: unknown) => {
+      const saved = await admin('PUT', `/api/v1/config/${kind}/${key}`, { body, comment: 'test' })
+      expect(saved.status, await saved.clone().text()).toBe(200)
+      expect((await admin('POST', `/api/v1/config/${kind}/${key}/publish`)).status).toBe(200)
+    }
+    await publish('tiers', 'default', { tiers: [{ key: 'enterprise', name: 'Enterprise', condition: { field: 'arr', op: 'gte', value: 100_000 } }, { key: 'scale', name: 'Scale' }] })
+    await publish('lifecycle', 'default', { stages: [{ key: 'onboarding', name: 'Onboarding' }, { key: 'adoption', name: 'Adoption', entry: { field: 'traits.live', op: 'eq', value: true } }] })
+    await publish('segment', 'emea', { name: 'EMEA', condition: { field: 'country', op: 'in', values: ['Germany', 'France'] } })
+    const big = await makeAccount(ctx.handle.db, workspace.id, { name: 'Big Berlin', arr: 200_000, country: 'Germany', traits: { live: true } })
+    const small = await makeAccount(ctx.handle.db, workspace.id, { name: 'Small Paris', arr: 9_000, country: 'France' })
+    const other = await makeAccount(ctx.handle.db, workspace.id, { name: 'Small Austin', arr: 8_000, country: 'United States', traits: { live: true } })
+    await evaluateWorkspace(ctx.handle.db, { workspaceId: workspace.id })
+    // What the health engine writes (its scoring is tested in the health module).
+    await ctx.handle.db.execute(sql`
+      INSERT INTO health_scores (workspace_id, account_id, scorecard_key, scorecard_version, score, band, measures)
+      VALUES (${workspace.id}, ${big.id}, 'default', 1, 31.44, 'red', '[]'::jsonb), (${workspace.id}, ${small.id}, 'default', 1, 82, 'green', '[]'::jsonb)`)
+
+    type Row = { id: string; name: string; healthScore: number | null; healthBand: string | null; tier: string | null; stage: string | null }
+    const names = async (query: string) => {
+      const response = await ctx.as(workspace, 'viewer')('GET', `/api/v1/accounts?sort=name${query}`)
+      expect(response.status, await response.clone().text()).toBe(200)
+      const page = (await response.json()) as { items: Row[]; total: number }
+      expect(page.total).toBe(page.items.length)
+      return page.items.map((item) => item.name)
+    }
+    expect(await names('&segment=emea')).toEqual(['Big Berlin', 'Small Paris'])
+    expect(await names('&tier=scale')).toEqual(['Small Austin', 'Small Paris'])
+    expect(await names('&stage=adoption&segment=emea')).toEqual(['Big Berlin'])
+    expect(await names('&healthBand=red')).toEqual(['Big Berlin'])
+    expect(await names('&healthBand=unscored')).toEqual(['Small Austin'])
+    expect(await names('&segment=nobody')).toEqual([])
+
+    const rows = ((await (await ctx.as(workspace, 'csm')('GET', '/api/v1/accounts?sort=-arr')).json()) as { items: Row[] }).items
+    expect(rows).toEqual([
+      expect.objectContaining({ id: big.id, healthScore: 31.4, healthBand: 'red', tier: 'enterprise', stage: 'adoption' }),
+      expect.objectContaining({ id: small.id, healthScore: 82, healthBand: 'green', tier: 'scale', stage: 'onboarding' }),
+      expect.objectContaining({ id: other.id, healthScore: null, healthBand: null, tier: 'scale', stage: 'adoption' }),
+    ])
+    const bad = await ctx.as(workspace, 'viewer')('GET', '/api/v1/accounts?healthBand=purple&segment=')
+    expect(bad.status).toBe(400)
+    const problem = (await bad.json()) as { errors: { field: string }[] }
+    expect(problem.errors.map((error) => error.field).sort()).toEqual(['healthBand', 'segment'])
   })
 
   it('answers bad input with problem+json naming the field, never 5xx', async () => {
