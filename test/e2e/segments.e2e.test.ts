@@ -118,6 +118,7 @@ describe.skipIf(skipBrowserTests())('segments, tiers and lifecycle in the browse
     expect(await page.locator('[data-testid="group-members-total"]').textContent()).toContain(`${tier.accounts} account`)
     await page.locator('[data-testid="group-moves-chart"]').waitFor()
     expect(await page.locator('[data-testid="group-edit-rule"]').getAttribute('href')).toBe('/configuration/tiers/default')
+    expect(await page.locator('[data-testid="group-open-accounts"]').getAttribute('href')).toBe(`/accounts?tier=${tier.key}`)
     await shot(page, 'tier-members')
 
     const firstMember = members.first().locator('a')

@@ -3,7 +3,7 @@ import { useMemo, useState, type ReactNode } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { Anchor, Badge, Breadcrumbs, Button, Code, Group, Paper, SegmentedControl, SimpleGrid, Skeleton, Stack, Switch, Table, Text, Title, Tooltip, ActionIcon } from '@mantine/core'
 import { AreaChart, BarChart } from '@mantine/charts'
-import { IconAdjustmentsHorizontal, IconChevronLeft, IconChevronRight } from '@tabler/icons-react'
+import { IconAdjustmentsHorizontal, IconChevronLeft, IconChevronRight, IconList } from '@tabler/icons-react'
 import { useClassificationGroups, useGroupHistory, useGroupMembers, type ClassificationGroup, type MembershipFamily } from '../../api/segments'
 import { useSession } from '../../auth/session'
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-state'
@@ -298,11 +298,22 @@ function GroupDetail({ meta, groupKey }: { meta: FamilyMeta; groupKey: string })
             </Code>
           </Group>
         </Stack>
-        {session.can('config:read') ? (
-          <Button component={Link} to={meta.configHref(group.key)} variant="default" leftSection={<IconAdjustmentsHorizontal size={16} />} data-testid="group-edit-rule">
-            {session.can('config:write') ? 'Edit rule' : 'View rule'}
+        <Group gap="xs" wrap="nowrap">
+          <Button
+            component={Link}
+            to={`/accounts?${meta.family}=${encodeURIComponent(group.key)}`}
+            variant="default"
+            leftSection={<IconList size={16} />}
+            data-testid="group-open-accounts"
+          >
+            Open in Accounts
           </Button>
-        ) : null}
+          {session.can('config:read') ? (
+            <Button component={Link} to={meta.configHref(group.key)} variant="default" leftSection={<IconAdjustmentsHorizontal size={16} />} data-testid="group-edit-rule">
+              {session.can('config:write') ? 'Edit rule' : 'View rule'}
+            </Button>
+          ) : null}
+        </Group>
       </Group>
       <WaitingAlert list={list.data} />
       <Figures meta={meta} group={group} />
