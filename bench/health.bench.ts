@@ -232,7 +232,8 @@ async function factsBaseline(db: Db, workspaceId: string, lanes: number): Promis
   const lane = async () => {
     for (let index = next++; index < boundaries.length; index = next++) {
       const accountRange = { after: index === 0 ? '00000000-0000-0000-0000-000000000000' : boundaries[index - 1]!.last, last: boundaries[index]!.last }
-      rows += (await loadAccountFacts(db, { workspaceId, today, accountRange })).size
+      const facts = await loadAccountFacts(db, { workspaceId, today, accountRange })
+      rows += facts.size
     }
   }
   await Promise.all(Array.from({ length: lanes }, lane))
