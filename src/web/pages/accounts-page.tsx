@@ -5,6 +5,7 @@ import {
   ActionIcon,
   Anchor,
   Badge,
+  Box,
   Button,
   Group,
   Loader,
@@ -26,7 +27,7 @@ import {
 } from '@tabler/icons-react'
 import { useAccountFacets, useAccounts } from '../api/hooks'
 import { useClassificationGroups } from '../api/segments'
-import { BandBadge, formatScore } from './health/health-parts'
+import { bandColors, bandLabels, formatScore } from './health/health-parts'
 import { accountSorts, type AccountQuery, type AccountSort, type AccountStatus } from '../api/types'
 import { useSession } from '../auth/session'
 import { AccountFormModal } from '../components/account-form-modal'
@@ -35,7 +36,7 @@ import { PageHeader } from '../components/page-header'
 import { EmptyState, ErrorState, TableSkeleton } from '../components/query-state'
 import { RenewalDate } from '../components/renewal-date'
 import { SortableTh } from '../components/sortable-th'
-import { formatCompactNumber, formatMoney, formatMoneyFull, formatNumber } from '../lib/format'
+import { formatMoney, formatMoneyFull, formatNumber } from '../lib/format'
 
 const PAGE_SIZE = 50
 
@@ -368,7 +369,7 @@ export default function AccountsPage() {
       ) : (
         <Paper withBorder>
           {accounts.isPending ? (
-            <TableSkeleton rows={12} columns={10} />
+            <TableSkeleton rows={12} columns={9} />
           ) : rows.length === 0 ? (
             <EmptyState
               title={activeFilterCount > 0 ? 'No accounts match' : 'No accounts yet'}
@@ -413,7 +414,6 @@ export default function AccountsPage() {
                     </SortableTh>
                     <Table.Th>Status</Table.Th>
                     <Table.Th>Country</Table.Th>
-                    <Table.Th ta="right">Employees</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -445,14 +445,20 @@ export default function AccountsPage() {
                         </Text>
                       </Table.Td>
                       <Table.Td data-testid="account-row-health">
-                        <Group gap={6} wrap="nowrap">
-                          <BandBadge band={account.healthBand} size="xs" />
-                          {account.healthScore !== null ? (
-                            <Text size="sm" fw={600} className="bosun-num">
-                              {formatScore(account.healthScore)}
-                            </Text>
-                          ) : null}
-                        </Group>
+                        {account.healthBand ? (
+                          <Tooltip label={bandLabels[account.healthBand]} withArrow>
+                            <Group gap={6} wrap="nowrap" data-band={account.healthBand}>
+                              <Box w={10} h={10} style={{ borderRadius: '50%', flex: 'none', background: `var(--mantine-color-${bandColors[account.healthBand]}-6)` }} />
+                              <Text size="sm" fw={600} className="bosun-num">
+                                {formatScore(account.healthScore)}
+                              </Text>
+                            </Group>
+                          </Tooltip>
+                        ) : (
+                          <Text size="sm" c="dimmed">
+                            —
+                          </Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" c={account.ownerName ? undefined : 'dimmed'} className="bosun-nowrap">
@@ -490,9 +496,6 @@ export default function AccountsPage() {
                         <Text size="sm" className="bosun-nowrap">
                           {account.country ?? '—'}
                         </Text>
-                      </Table.Td>
-                      <Table.Td className="bosun-num" title={formatNumber(account.employees)}>
-                        {formatCompactNumber(account.employees)}
                       </Table.Td>
                     </Table.Tr>
                   ))}
