@@ -161,7 +161,8 @@ export type ClaimedEmail = {
 /**
  * Claims due emails: pending ones whose time has come, and `sending` ones whose claim ran out. One statement
  * (FOR UPDATE SKIP LOCKED): concurrent workers take disjoint rows, and a claimed row is not due again for
- * CLAIM_SECONDS (next_attempt_at is the claim's expiry). An address unsubscribed since queueing is skipped here.
+ * CLAIM_SECONDS (next_attempt_at is the claim's expiry). An address unsubscribed since queueing is skipped here,
+ * and so is a first send that another email to the same contact within the throttle window came before.
  */
 export async function claimDueEmails(db: Db, params: { limit: number; workspaceId?: string }): Promise<ClaimedEmail[]> {
   const scope = params.workspaceId ? sql`AND workspace_id = ${params.workspaceId}` : sql``
@@ -174,15 +175,28 @@ export async function claimDueEmails(db: Db, params: { limit: number; workspaceI
           LIMIT ${params.limit}
           FOR UPDATE SKIP LOCKED
         ), unsubscribed AS (
-          SELECT e.workspace_id, e.id FROM outbound_emails e JOIN due USING (workspace_id, id)
+          SELECT e.workspace_id, e.id, 'unsubscribed' AS reason FROM outbound_emails e JOIN due USING (workspace_id, id)
           WHERE EXISTS (SELECT 1 FROM email_unsubscribes u WHERE u.workspace_id = e.workspace_id AND u.email = lower(e.to_address))
+        ), throttled AS (
+          -- The throttle again, at the first send: two workers may both have queued an email to one contact
+          -- (neither saw the other's yet). The earlier one, or one already going out, wins; the other is skipped.
+          SELECT e.workspace_id, e.id, 'throttled' AS reason FROM outbound_emails e JOIN due USING (workspace_id, id)
+          JOIN outreach_smtp_settings t ON t.workspace_id = e.workspace_id AND t.throttle_days > 0
+          WHERE e.attempts = 0 AND EXISTS (
+            SELECT 1 FROM outbound_emails o
+            WHERE o.workspace_id = e.workspace_id AND o.id <> e.id AND o.status <> 'skipped'
+              AND (CASE WHEN e.contact_id IS NOT NULL THEN o.contact_id = e.contact_id ELSE lower(o.to_address) = lower(e.to_address) END)
+              AND o.created_at > e.created_at - make_interval(days => t.throttle_days)
+              AND (o.status IN ('sending', 'sent') OR (o.created_at, o.id) < (e.created_at, e.id)))
+        ), refused AS (
+          SELECT workspace_id, id, min(reason) AS reason FROM (SELECT * FROM throttled UNION ALL SELECT * FROM unsubscribed) r GROUP BY workspace_id, id
         )
         UPDATE outbound_emails e SET
           status = CASE WHEN s.id IS NULL THEN 'sending' ELSE 'skipped' END,
-          skip_reason = CASE WHEN s.id IS NULL THEN e.skip_reason ELSE 'unsubscribed' END,
+          skip_reason = CASE WHEN s.id IS NULL THEN e.skip_reason ELSE s.reason END,
           attempts = e.attempts + CASE WHEN s.id IS NULL THEN 1 ELSE 0 END,
           next_attempt_at = now() + make_interval(secs => ${CLAIM_SECONDS})
-        FROM due LEFT JOIN unsubscribed s USING (workspace_id, id)
+        FROM due LEFT JOIN refused s USING (workspace_id, id)
         WHERE e.workspace_id = due.workspace_id AND e.id = due.id
         RETURNING e.workspace_id, e.id, e.attempts, e.status, e.to_address, e.from_address, e.from_name, e.subject, e.text_body, e.unsubscribe_token`,
   )

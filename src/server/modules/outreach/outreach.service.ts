@@ -199,7 +199,8 @@ export async function queueEmail(db: Db, params: QueueEmailParams): Promise<Queu
 
   const toAddress = params.toAddress.trim()
   // No lock per recipient: callers hold long transactions over many contacts, where such locks could deadlock.
-  // Two playbooks emailing one contact in the same instant from two workers may both pass the throttle; rare, harmless.
+  // Two playbooks emailing one contact in the same instant from two workers may both pass this check; the
+  // claim before the first send checks again and skips the later one (repo.claimDueEmails).
   const settings = await repo.findSmtpSettings(db, { workspaceId })
   let skipReason: string | null = null
   if (!plausibleAddress.test(toAddress)) skipReason = 'invalid address'

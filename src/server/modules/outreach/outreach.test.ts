@@ -212,6 +212,38 @@ describe('email over SMTP', () => {
   })
 })
 
+describe('the throttle at the first send', () => {
+  it('sends one of two emails that were queued to one contact at the same time, and skips the other as throttled', async () => {
+    const workspace = await ctx.createWorkspace('outreach-throttle-race')
+    const account = await makeAccount(ctx.handle.db, workspace.id)
+    const contact = await makeContact(ctx.handle.db, workspace.id, account.id, { email: 'race@customer.test' })
+    const other = await makeContact(ctx.handle.db, workspace.id, account.id, { email: 'other@customer.test' })
+    const email = (key: string, to: { id: string; email: string }) =>
+      queueEmail(ctx.handle.db, { workspaceId: workspace.id, idempotencyKey: key, accountId: account.id, contactId: to.id, toAddress: to.email, fromAddress: '', subject: key, textBody: 'Body' })
+    // Two workers queueing at once do not see each other's row: both pass the check at queueing, as
+    // here with the throttle off while they are queued.
+    await configureSmtp(workspace, { throttleDays: 0 })
+    const first = await email('race-first', { id: contact.id, email: 'race@customer.test' })
+    const second = await email('race-second', { id: contact.id, email: 'race@customer.test' })
+    const elsewhere = await email('race-other', { id: other.id, email: 'other@customer.test' })
+    expect([first.status, second.status, elsewhere.status]).toEqual(['pending', 'pending', 'pending'])
+    await configureSmtp(workspace, { throttleDays: 3 })
+
+    const result = await deliver(workspace)
+    expect(result.emails).toEqual({ sent: 2, retried: 0, failed: 0, skipped: 1 })
+    const rows = await queryRows<{ subject: string; status: string; skip_reason: string | null }>(
+      ctx.handle.db,
+      sql`SELECT subject, status, skip_reason FROM outbound_emails WHERE workspace_id = ${workspace.id} ORDER BY subject`,
+    )
+    expect(rows).toEqual([
+      { subject: 'race-first', status: 'sent', skip_reason: null },
+      { subject: 'race-other', status: 'sent', skip_reason: null },
+      { subject: 'race-second', status: 'skipped', skip_reason: 'throttled' },
+    ])
+    expect(mailbox.filter((item) => item.rcptTo.includes('race@customer.test'))).toHaveLength(1)
+  })
+})
+
 describe('webhooks and Slack', () => {
   it('signs webhook posts, retries a failed delivery with backoff and ends sent with the first error in the log', async () => {
     const workspace = await ctx.createWorkspace('outreach-hooks')
