@@ -56,6 +56,13 @@ const healthOptions = [
 type HealthFilter = '' | 'red' | 'yellow' | 'green' | 'unscored'
 const healthFilters: HealthFilter[] = ['red', 'yellow', 'green', 'unscored']
 
+/** The classification filters: one select each, over that family's groups. */
+const groupFilters = [
+  { family: 'segment', label: 'Segment', width: 170 },
+  { family: 'tier', label: 'Tier', width: 140 },
+  { family: 'stage', label: 'Lifecycle stage', width: 150 },
+] as const
+
 const statusOptions = [
   { value: 'active', label: 'Active' },
   { value: 'churned', label: 'Churned' },
@@ -124,6 +131,7 @@ export default function AccountsPage() {
   const segments = useClassificationGroups('segment')
   const tiers = useClassificationGroups('tier')
   const stages = useClassificationGroups('stage')
+  const groupLists = { segment: segments, tier: tiers, stage: stages }
   const groupOptions = (list: typeof segments) => (list.data?.groups ?? []).map((group) => ({ value: group.key, label: group.name }))
   const tierNames = useMemo(() => new Map((tiers.data?.groups ?? []).map((group) => [group.key, group.name])), [tiers.data])
   const stageNames = useMemo(() => new Map((stages.data?.groups ?? []).map((group) => [group.key, group.name])), [stages.data])
@@ -325,37 +333,20 @@ export default function AccountsPage() {
             w={130}
             data-testid="filter-health"
           />
-          <Select
-            placeholder="Any segment"
-            aria-label="Segment"
-            data={groupOptions(segments)}
-            value={filters.segment || null}
-            onChange={(value) => setFilter('segment', value)}
-            searchable
-            clearable
-            w={170}
-            data-testid="filter-segment"
-          />
-          <Select
-            placeholder="Any tier"
-            aria-label="Tier"
-            data={groupOptions(tiers)}
-            value={filters.tier || null}
-            onChange={(value) => setFilter('tier', value)}
-            clearable
-            w={140}
-            data-testid="filter-tier"
-          />
-          <Select
-            placeholder="Any stage"
-            aria-label="Lifecycle stage"
-            data={groupOptions(stages)}
-            value={filters.stage || null}
-            onChange={(value) => setFilter('stage', value)}
-            clearable
-            w={150}
-            data-testid="filter-stage"
-          />
+          {groupFilters.map(({ family, label, width }) => (
+            <Select
+              key={family}
+              placeholder={`Any ${family}`}
+              aria-label={label}
+              data={groupOptions(groupLists[family])}
+              value={filters[family] || null}
+              onChange={(value) => setFilter(family, value)}
+              searchable
+              clearable
+              w={width}
+              data-testid={`filter-${family}`}
+            />
+          ))}
           {activeFilterCount > 0 ? (
             <Button variant="subtle" color="gray" leftSection={<IconFilterOff size={16} />} onClick={clearFilters}>
               Clear ({activeFilterCount})
