@@ -48,7 +48,7 @@ import { loadAccountFacts, todayUtc } from '../src/server/modules/conditions'
 import { installDefaults } from '../src/server/modules/config'
 import { configKinds } from '../src/server/modules/config-kinds'
 import { ASSIGN_CONSUMER, workspacesToAssign } from '../src/server/modules/engagement'
-import { healthSweepLanes, sweepHealth } from '../src/server/modules/health'
+import { accountSlices, healthSweepLanes, sweepHealth } from '../src/server/modules/health'
 import { createApiKey, createWorkspaceWithOwner } from '../src/server/modules/identity'
 import { evaluateWorkspace } from '../src/server/modules/segments'
 import { migrateDb, openDb, queryRows, type Db, type DbHandle } from '../src/server/platform/db'
@@ -220,19 +220,13 @@ async function classify(handle: DbHandle, workspaceId: string) {
 /** Reads every account's facts in the sweep's chunks, as the engine does; nothing scored. */
 async function factsBaseline(db: Db, workspaceId: string, lanes: number): Promise<number> {
   const today = todayUtc()
-  const boundaries = await queryRows<{ last: string }>(
-    db,
-    sql`SELECT id::text AS last FROM (
-          SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM accounts WHERE workspace_id = ${workspaceId}) s
-        WHERE n % ${CHUNK} = 0 OR n = total ORDER BY id`,
-  )
+  const slices = await accountSlices(db, { workspaceId, size: CHUNK })
   let rows = 0
   let next = 0
   // The same slices and as many at once as the sweep.
   const lane = async () => {
-    for (let index = next++; index < boundaries.length; index = next++) {
-      const accountRange = { after: index === 0 ? '00000000-0000-0000-0000-000000000000' : boundaries[index - 1]!.last, last: boundaries[index]!.last }
-      const facts = await loadAccountFacts(db, { workspaceId, today, accountRange })
+    for (let index = next++; index < slices.length; index = next++) {
+      const facts = await loadAccountFacts(db, { workspaceId, today, accountRange: slices[index] })
       rows += facts.size
     }
   }

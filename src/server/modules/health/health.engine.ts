@@ -335,6 +335,17 @@ export type HealthSweepResult = WriteResult & { ms: number }
 /** Slices a sweep runs at once: on PostgreSQL one per core (up to 4), each on its own connection; PGlite has one. */
 export const healthSweepLanes = (kind: 'pglite' | 'postgres') => (kind === 'postgres' ? Math.max(1, Math.min(4, os.availableParallelism())) : 1)
 
+/** A workspace's accounts as slices of `size` by id, (after, last], from one index scan. */
+export async function accountSlices(db: Db, params: { workspaceId: string; size: number }): Promise<AccountRange[]> {
+  const boundaries = await queryRows<{ last: string }>(
+    db,
+    sql`SELECT id::text AS last FROM (
+          SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM accounts WHERE workspace_id = ${params.workspaceId}) s
+        WHERE n % ${params.size} = 0 OR n = total ORDER BY id`,
+  )
+  return boundaries.map((row, index) => ({ after: index === 0 ? '00000000-0000-0000-0000-000000000000' : boundaries[index - 1]!.last, last: row.last }))
+}
+
 /**
  * Recomputes every account of a workspace, a slice of `chunkSize` accounts (by id range) per
  * transaction. `parallel` slices run at once, each on its own connection: on PostgreSQL the facts
@@ -346,14 +357,7 @@ export async function sweepHealth(db: Db, params: { workspaceId: string; today?:
   const chunkSize = params.chunkSize ?? 1000
   const scorecards = await loadScorecards(db, params.workspaceId)
   const result: HealthSweepResult = { accounts: 0, changed: 0, bandChanged: 0, ms: 0 }
-  // Every slice's last id, in one index scan; a slice is (previous last, last].
-  const boundaries = await queryRows<{ last: string }>(
-    db,
-    sql`SELECT id::text AS last FROM (
-          SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM accounts WHERE workspace_id = ${params.workspaceId}) s
-        WHERE n % ${chunkSize} = 0 OR n = total ORDER BY id`,
-  )
-  const slices = boundaries.map((row, index) => ({ after: index === 0 ? '00000000-0000-0000-0000-000000000000' : boundaries[index - 1]!.last, last: row.last }))
+  const slices = await accountSlices(db, { workspaceId: params.workspaceId, size: chunkSize })
   let next = 0
   const lane = async () => {
     for (let index = next++; index < slices.length; index = next++) {

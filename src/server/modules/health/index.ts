@@ -9,6 +9,7 @@ export {
   hasQueuedHealth,
   sweepHealth,
   healthSweepLanes,
+  accountSlices,
   backfillHealthSnapshots,
   type PublishedScorecard,
   type HealthQueueResult,
