@@ -130,4 +130,40 @@ describe('bosun config', () => {
     const document = (await response.json()) as { published: { version: number; body: { name: string }; createdByLabel: string } }
     expect(document.published).toMatchObject({ version: 2, body: { name: 'No champion yet' }, createdByLabel: 'bosun CLI' })
   }, timeout)
+
+  it('asks what happens to the open tasks of a playbook it changes, and does what the options say', async () => {
+    if (!running) throw new Error('needs the server of the previous test')
+    const server = running
+    const key = (await bosun('keys', 'create', '--workspace', 'demo', '--scopes', 'read,write', '--name', 'playbook run')).trim().split('\n').at(-1) ?? ''
+    const call = async (method: string, url: string, body?: unknown) =>
+      fetch(`${server.url}${url}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    const accounts = (await (await call('GET', '/api/v1/accounts?limit=1')).json()) as { items: { id: string }[] }
+    expect((await call('POST', '/api/v1/playbooks/health-turned-red/run', { accountIds: [accounts.items[0]?.id] })).status).toBe(202)
+    // The server's worker runs it to the end: a risk-call task (and an exec review for a large account).
+    const openWork = async () => ((await (await call('GET', '/api/v1/config/playbook/health-turned-red')).json()) as { openWork: { runs: number; tasks: number } }).openWork
+    const done = async () => {
+      const work = await openWork()
+      return work.runs === 0 && work.tasks > 0
+    }
+    for (let tries = 0; !(await done()); tries += 1) {
+      if (tries > 150) throw new Error('the run made no task within 30 s')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+
+    const file = path.join(filesDir, 'playbook.yaml')
+    await bosun('config', 'export', '--out', file)
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('name: Health turned red', 'name: Health turned red (v2)'))
+    const { tasks } = await openWork()
+    const openTasks = `${tasks} open task${tasks === 1 ? '' : 's'}`
+    expect(await bosun('config', 'plan', file)).toContain(`note: ${openTasks}: apply needs openTasks (keep or dismiss)`)
+    const refused = await bosunFails('config', 'apply', file)
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain(`✗ playbook/health-turned-red  openTasks: playbook/health-turned-red made ${openTasks}: choose keep or dismiss`)
+    expect(refused.stdout).toContain('--open-runs continue|cancel and --open-tasks keep|dismiss')
+    const applied = await bosun('config', 'apply', file, '--open-tasks', 'dismiss')
+    expect(applied).toMatch(/~ playbook\/health-turned-red\s+update version 1 → 2/)
+    expect(applied).toContain(`done: 0 runs cancelled, ${tasks} task${tasks === 1 ? '' : 's'} dismissed`)
+    expect(await openWork()).toEqual({ runs: 0, tasks: 0 })
+    expect((await bosunFails('config', 'apply', file, '--open-tasks', 'later')).stderr).toContain("Allowed choices are keep, dismiss")
+  }, timeout)
 })

@@ -20,6 +20,9 @@ import { configKinds } from './modules/config-kinds'
  */
 const cliActor = { kind: 'system' as const, label: 'bosun CLI' }
 
+/** What `config apply` does with the work under way of the playbooks it changes (asked, never defaulted). */
+const openWorkAnswer = { openRuns: z.enum(['continue', 'cancel']).optional(), openTasks: z.enum(['keep', 'dismiss']).optional() }
+
 export const adminOperationSchemas = {
   'users.create': z.object({
     workspace: z.string().min(1),
@@ -61,8 +64,8 @@ export const adminOperationSchemas = {
   'imports.report': z.object({ workspace: z.string().min(1), runId: z.string().uuid(), out: z.string().min(1) }),
   /** workspace may be left out when there is only one. */
   'config.export': z.object({ workspace: z.string().min(1).optional() }),
-  'config.plan': z.object({ workspace: z.string().min(1).optional(), yaml: z.string(), prune: z.boolean().default(false) }),
-  'config.apply': z.object({ workspace: z.string().min(1).optional(), yaml: z.string(), prune: z.boolean().default(false), comment: z.string().max(2000).optional() }),
+  'config.plan': z.object({ workspace: z.string().min(1).optional(), yaml: z.string(), prune: z.boolean().default(false), ...openWorkAnswer }),
+  'config.apply': z.object({ workspace: z.string().min(1).optional(), yaml: z.string(), prune: z.boolean().default(false), comment: z.string().max(2000).optional(), ...openWorkAnswer }),
 }
 
 export type AdminOperation = keyof typeof adminOperationSchemas
@@ -158,12 +161,12 @@ export async function runAdminOperation(db: Db, operation: AdminOperation, input
     case 'config.plan': {
       const params = adminOperationSchemas['config.plan'].parse(input)
       const workspace = await configWorkspace(db, params.workspace)
-      return { workspace: workspace.slug, ...(await planConfig(db, { kinds: configKinds, workspaceId: workspace.id, yaml: params.yaml, prune: params.prune, actor: cliActor })) }
+      return { workspace: workspace.slug, ...(await planConfig(db, { kinds: configKinds, workspaceId: workspace.id, yaml: params.yaml, prune: params.prune, actor: cliActor, openWork: { openRuns: params.openRuns, openTasks: params.openTasks } })) }
     }
     case 'config.apply': {
       const params = adminOperationSchemas['config.apply'].parse(input)
       const workspace = await configWorkspace(db, params.workspace)
-      const plan = await applyConfig(db, { kinds: configKinds, workspaceId: workspace.id, yaml: params.yaml, prune: params.prune, comment: params.comment, actor: cliActor, jobs: context.jobs })
+      const plan = await applyConfig(db, { kinds: configKinds, workspaceId: workspace.id, yaml: params.yaml, prune: params.prune, comment: params.comment, actor: cliActor, jobs: context.jobs, openWork: { openRuns: params.openRuns, openTasks: params.openTasks } })
       return { workspace: workspace.slug, ...plan }
     }
   }

@@ -23,8 +23,18 @@ export const SaveDraftBody = z
   .strict()
   .openapi('SaveConfigDraftRequest')
 
-export const CommentBody = z.object({ comment: comment.optional() }).strict()
-export const CommentQuery = z.object({ comment: comment.optional() })
+/** The questions a change to a document with work under way (a playbook's runs and tasks) asks; see openWork on the document. */
+const openWorkAnswer = {
+  openRuns: z.enum(['continue', 'cancel']).optional().describe('Runs under way: finish on the version they started with, or cancel them. Required when there are any.'),
+  openTasks: z.enum(['keep', 'dismiss']).optional().describe('Open tasks the document made: keep, or dismiss them (the reason names the change). Required when there are any.'),
+}
+export const OpenWorkAnswerSchema = z.object(openWorkAnswer)
+
+export const CommentBody = z.object({ comment: comment.optional(), ...openWorkAnswer }).strict()
+export const CommentQuery = z.object({ comment: comment.optional(), ...openWorkAnswer })
+
+const OpenWorkSchema = z.object({ runs: z.number().int().describe('Runs under way'), tasks: z.number().int().describe('Open tasks it made') })
+const SettledWorkSchema = z.object({ runsCancelled: z.number().int(), tasksDismissed: z.number().int() })
 
 export const ConfigVersionSchema = z
   .object({
@@ -50,6 +60,8 @@ export const ConfigDocumentSchema = z
     published: ConfigVersionSchema.nullable().describe('The live version, with its body'),
     draft: ConfigVersionSchema.nullable().describe('The open draft, with its body (always the highest version)'),
     archived: ConfigVersionSchema.nullable().describe('The archive marker, when archived'),
+    openWork: OpenWorkSchema.nullable().describe('Work the document started that is still under way (playbooks); publish, restore and archive ask what happens to it'),
+    settled: SettledWorkSchema.nullable().optional().describe('After publish, restore or archive: what happened to the work under way'),
   })
   .openapi('ConfigDocument')
 
@@ -97,6 +109,7 @@ export const PlanJsonBody = z
     yaml: z.string().describe('The file, as bosun config export writes it'),
     prune: z.boolean().optional().describe('Archive live documents that are not in the file'),
     comment: comment.optional().describe('Comment of the versions apply publishes (default "Applied from YAML")'),
+    ...openWorkAnswer,
   })
   .strict()
   .openapi('ConfigPlanRequest')
@@ -108,6 +121,7 @@ export const PlanQuery = z.object({
     .optional()
     .describe('With a text/yaml body: archive live documents that are not in the file'),
   comment: comment.optional().describe('With a text/yaml body: the comment of the published versions'),
+  ...openWorkAnswer,
 })
 
 const ChangeSchema = z.object({
@@ -135,6 +149,8 @@ export const ConfigPlanSchema = z
         changes: z.array(ChangeSchema),
         draftOpen: z.boolean(),
         notes: z.array(z.string()),
+        openWork: OpenWorkSchema.nullable().describe('Work under way that the change touches; apply needs openRuns / openTasks for it'),
+        settled: SettledWorkSchema.nullable().describe('What apply did with that work'),
       }),
     ),
     errors: z.array(z.object({ document: z.string().nullable().describe('kind/key'), field: z.string().describe('e.g. documents.2.body.condition.all.0.value'), message: z.string() })),

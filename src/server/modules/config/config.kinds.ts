@@ -28,6 +28,22 @@ export type ConfigPublishContext<Body> = {
 
 export type ConfigArchiveContext = Omit<ConfigPublishContext<unknown>, 'document'> & { key: string }
 
+/** Work a live document started and has not finished: a playbook's runs under way and the open tasks it made. */
+export type OpenWork = { runs: number; tasks: number }
+/** What happens to that work when the document is changed, rolled back or archived. */
+export type OpenWorkChoice = { openRuns: 'continue' | 'cancel'; openTasks: 'keep' | 'dismiss' }
+export type SettledWork = { runsCancelled: number; tasksDismissed: number }
+
+/**
+ * A kind whose documents start work declares how to count and settle it; publishing, restoring,
+ * archiving or applying such a document then asks what happens to that work (nothing is left behind silently).
+ */
+export type OpenWorkHooks = {
+  count: (db: Db, params: { workspaceId: string; key: string }) => Promise<OpenWork>
+  /** `beforeVersion`: only runs started on older versions are cancelled (the new version's own runs go on). */
+  settle: (db: Db, params: { workspaceId: string; key: string; choice: OpenWorkChoice; reason: string; actorId: string | null; beforeVersion?: number }) => Promise<SettledWork>
+}
+
 /** What a module declares to make a kind of configuration document. */
 export type ConfigKindDefinition<Body> = {
   /** Lower-case name used in URLs and YAML, e.g. `segment`. */
@@ -53,6 +69,7 @@ export type ConfigKindDefinition<Body> = {
   onPublish?: (db: Db, context: ConfigPublishContext<Body>) => Promise<void>
   /** Runs inside the archiving transaction. */
   onArchive?: (db: Db, context: ConfigArchiveContext) => Promise<void>
+  openWork?: OpenWorkHooks
 }
 
 /** A kind as the config module uses it: bodies are unknown until its schema parsed them. */
@@ -67,6 +84,7 @@ export type ConfigKind = {
   validate: (db: Db, params: { workspaceId: string; key: string; body: unknown }) => Promise<ConfigIssue[]>
   onPublish: (db: Db, context: ConfigPublishContext<unknown>) => Promise<void>
   onArchive: (db: Db, context: ConfigArchiveContext) => Promise<void>
+  openWork: OpenWorkHooks | null
 }
 
 const KEY_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/
@@ -97,6 +115,7 @@ export function defineConfigKind<Body>(definition: ConfigKindDefinition<Body>): 
     validate: (db, params) => (definition.validate ? definition.validate(db, params as { workspaceId: string; key: string; body: Body }) : Promise.resolve([])),
     onPublish: (db, context) => (definition.onPublish ? definition.onPublish(db, context as ConfigPublishContext<Body>) : Promise.resolve()),
     onArchive: (db, context) => (definition.onArchive ? definition.onArchive(db, context) : Promise.resolve()),
+    openWork: definition.openWork ?? null,
   }
 }
 

@@ -21,7 +21,7 @@ import {
 import type { ConfigKind } from './config.kinds'
 import type { ConfigDocumentRow } from './config.repo'
 import * as service from './config.service'
-import type { ConfigDocumentView, ConfigPlan } from './config.service'
+import type { ConfigDocumentView, ConfigPlan, ConfigWriteResult, OpenWorkAnswer } from './config.service'
 import { MAX_CONFIG_YAML_BYTES } from './config.yaml'
 
 const tags = ['Configuration']
@@ -43,9 +43,19 @@ export function toConfigVersionDto(kinds: readonly ConfigKind[], row: ConfigDocu
   }
 }
 
-export function toConfigDocumentDto(kinds: readonly ConfigKind[], view: ConfigDocumentView) {
+export function toConfigDocumentDto(kinds: readonly ConfigKind[], view: ConfigDocumentView | ConfigWriteResult) {
   const version = (row: ConfigDocumentRow | null) => (row ? toConfigVersionDto(kinds, row, true) : null)
-  return { kind: view.kind, key: view.key, state: view.state, summary: view.summary, published: version(view.published), draft: version(view.draft), archived: version(view.archived) }
+  return {
+    kind: view.kind,
+    key: view.key,
+    state: view.state,
+    summary: view.summary,
+    published: version(view.published),
+    draft: version(view.draft),
+    archived: version(view.archived),
+    openWork: view.openWork,
+    ...('settled' in view ? { settled: view.settled } : {}),
+  }
 }
 
 function listItemDto(kinds: readonly ConfigKind[], view: ConfigDocumentView) {
@@ -187,7 +197,7 @@ const publishRoute = createRoute({
   summary: 'Publish the open draft: it becomes the live version',
   middleware: [write] as const,
   request: { params: DocumentParams, body: { required: false, content: { 'application/json': { schema: CommentBody } } } },
-  responses: { 200: jsonResponse(ConfigDocumentSchema, 'The document'), ...problemResponses, 409: { description: 'No open draft' } },
+  responses: { 200: jsonResponse(ConfigDocumentSchema, 'The document'), ...problemResponses, 409: { description: 'No open draft; or work under way (a playbook\'s runs, tasks) needs openRuns / openTasks' } },
 })
 
 const discardRoute = createRoute({
@@ -207,7 +217,7 @@ const restoreRoute = createRoute({
   summary: 'Roll back: publish a copy of an older version as a new version',
   middleware: [write] as const,
   request: { params: VersionParams, body: { required: false, content: { 'application/json': { schema: CommentBody } } } },
-  responses: { 200: jsonResponse(ConfigDocumentSchema, 'The document'), ...problemResponses, 409: { description: 'Already the published version, or no longer valid' } },
+  responses: { 200: jsonResponse(ConfigDocumentSchema, 'The document'), ...problemResponses, 409: { description: 'Already the published version, or no longer valid; or work under way needs openRuns / openTasks' } },
 })
 
 const archiveRoute = createRoute({
@@ -217,19 +227,20 @@ const archiveRoute = createRoute({
   summary: 'Archive a document: nothing of it stays live (its history is kept; restore a version to bring it back)',
   middleware: [write] as const,
   request: { params: DocumentParams, query: CommentQuery },
-  responses: { 200: jsonResponse(ConfigDocumentSchema, 'The archived document'), ...problemResponses, 409: { description: 'Already archived' } },
+  responses: { 200: jsonResponse(ConfigDocumentSchema, 'The archived document'), ...problemResponses, 409: { description: 'Already archived; or work under way needs openRuns / openTasks' } },
 })
 
-type PlanInput = { yaml: string; prune?: boolean; comment?: string }
+type PlanInput = { yaml: string; prune?: boolean; comment?: string; openWork: OpenWorkAnswer }
 
 /** The JSON body ({ yaml, … }, validated by the route) or the YAML text itself with options in the query. */
 async function planInput(contentType: string | undefined, json: unknown, query: z.infer<typeof PlanQuery>, text: () => Promise<string>): Promise<PlanInput> {
   if (contentType && /json/i.test(contentType)) {
     const parsed = PlanJsonBody.safeParse(json)
     if (!parsed.success) throw new ProblemError(400, 'Bad Request', 'yaml: is required', [{ field: 'yaml', message: 'is required' }])
-    return parsed.data
+    const { openRuns, openTasks, ...rest } = parsed.data
+    return { ...rest, openWork: { openRuns, openTasks } }
   }
-  return { yaml: await text(), prune: query.prune, comment: query.comment }
+  return { yaml: await text(), prune: query.prune, comment: query.comment, openWork: { openRuns: query.openRuns, openTasks: query.openTasks } }
 }
 
 function planProblem(plan: ConfigPlan) {
@@ -284,7 +295,8 @@ export function configRoutes(deps: AppDeps, kinds: readonly ConfigKind[]) {
     })
     .openapi(publishRoute, async (c) => {
       const auth = c.get('auth')
-      const view = await service.publishDraft(db, { kinds, workspaceId: auth.workspaceId, actor: auth.actor, jobs, ...c.req.valid('param'), comment: c.req.valid('json').comment })
+      const { comment, ...openWork } = c.req.valid('json')
+      const view = await service.publishDraft(db, { kinds, workspaceId: auth.workspaceId, actor: auth.actor, jobs, ...c.req.valid('param'), comment, openWork })
       return c.json(toConfigDocumentDto(kinds, view), 200)
     })
     .openapi(discardRoute, async (c) => {
@@ -294,12 +306,14 @@ export function configRoutes(deps: AppDeps, kinds: readonly ConfigKind[]) {
     })
     .openapi(restoreRoute, async (c) => {
       const auth = c.get('auth')
-      const view = await service.restoreVersion(db, { kinds, workspaceId: auth.workspaceId, actor: auth.actor, jobs, ...c.req.valid('param'), comment: c.req.valid('json').comment })
+      const { comment, ...openWork } = c.req.valid('json')
+      const view = await service.restoreVersion(db, { kinds, workspaceId: auth.workspaceId, actor: auth.actor, jobs, ...c.req.valid('param'), comment, openWork })
       return c.json(toConfigDocumentDto(kinds, view), 200)
     })
     .openapi(archiveRoute, async (c) => {
       const auth = c.get('auth')
-      const view = await service.archiveDocument(db, { kinds, workspaceId: auth.workspaceId, actor: auth.actor, jobs, ...c.req.valid('param'), comment: c.req.valid('query').comment })
+      const { comment, ...openWork } = c.req.valid('query')
+      const view = await service.archiveDocument(db, { kinds, workspaceId: auth.workspaceId, actor: auth.actor, jobs, ...c.req.valid('param'), comment, openWork })
       return c.json(toConfigDocumentDto(kinds, view), 200)
     })
 }

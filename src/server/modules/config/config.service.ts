@@ -4,7 +4,18 @@ import type { Jobs } from '../../platform/jobs'
 import type { FieldError } from '../../../shared/problem'
 import { recordAudit, type AuditActor } from '../audit'
 import { describeChange, diffBodies, sameBody, stableStringify, type ConfigChange } from './config.diff'
-import { KEY_RULE, findKind, isValidKey, schemaIssues, type ConfigDocumentVersion, type ConfigIssue, type ConfigKind } from './config.kinds'
+import {
+  KEY_RULE,
+  findKind,
+  isValidKey,
+  schemaIssues,
+  type ConfigDocumentVersion,
+  type ConfigIssue,
+  type ConfigKind,
+  type OpenWork,
+  type OpenWorkChoice,
+  type SettledWork,
+} from './config.kinds'
 import * as repo from './config.repo'
 import type { ConfigDocumentRow } from './config.repo'
 import { parseConfigYaml, renderConfigYaml, type ConfigFileEntry } from './config.yaml'
@@ -30,7 +41,15 @@ export type ConfigDocumentView = {
   draft: ConfigDocumentRow | null
   /** The retirement marker when archived. */
   archived: ConfigDocumentRow | null
+  /** Work the document started and has not finished (kinds that start work, e.g. playbooks; read by getDocument only). */
+  openWork: OpenWork | null
 }
+
+/** A write that may have settled open work: what happened to it (null for kinds that start none). */
+export type ConfigWriteResult = ConfigDocumentView & { settled: SettledWork | null }
+
+/** The person's answer to the open-work questions; a question may be left out when there is nothing of its sort. */
+export type OpenWorkAnswer = Partial<OpenWorkChoice>
 
 // ----- kinds, keys and bodies -----
 
@@ -115,7 +134,7 @@ function toView(kind: ConfigKind | undefined, entry: { kind: string; key: string
   const archived = entry.head?.status === 'archived' ? entry.head : null
   const state: ConfigDocumentState = published ? 'published' : archived ? 'archived' : 'draft'
   const current = published ?? entry.draft ?? archived
-  return { kind: entry.kind, key: entry.key, state, summary: current ? describeBody(kind, current.body) : null, published, draft: entry.draft, archived }
+  return { kind: entry.kind, key: entry.key, state, summary: current ? describeBody(kind, current.body) : null, published, draft: entry.draft, archived, openWork: null }
 }
 
 /** Every kind with how many documents it has in the workspace. */
@@ -147,7 +166,8 @@ export async function getDocument(db: Db, params: DocumentRef): Promise<ConfigDo
   const ref = { workspaceId: params.workspaceId, kind: kind.kind, key: params.key }
   const [head, draft] = await Promise.all([repo.findHead(db, ref), repo.findDraft(db, ref)])
   if (!head && !draft) throw documentNotFound(kind.kind, params.key)
-  return toView(kind, { kind: kind.kind, key: params.key, head: head ?? null, draft: draft ?? null })
+  const openWork = kind.openWork ? await kind.openWork.count(db, { workspaceId: params.workspaceId, key: params.key }) : null
+  return { ...toView(kind, { kind: kind.kind, key: params.key, head: head ?? null, draft: draft ?? null }), openWork }
 }
 
 /** Every version of a document, newest first, with each one's summary. */
@@ -175,6 +195,44 @@ export async function listPublishedDocuments(db: Db, params: { workspaceId: stri
 export async function getPublishedDocument(db: Db, params: { workspaceId: string; kind: string; key: string }): Promise<ConfigDocumentVersion<unknown> | null> {
   const head = await repo.findHead(db, params)
   return head?.status === 'published' ? asVersion(head) : null
+}
+
+// ----- open work (a playbook's runs and tasks) -----
+
+const countOf = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
+
+export function describeOpenWork(work: OpenWork): string {
+  return [work.runs > 0 ? countOf(work.runs, 'run') + ' under way' : null, work.tasks > 0 ? countOf(work.tasks, 'open task') : null].filter(Boolean).join(' and ')
+}
+
+/** The open-work questions still unanswered, as field errors (empty when the work can be settled). */
+function unansweredOpenWork(label: string, work: OpenWork, answer: OpenWorkAnswer | undefined): FieldError[] {
+  const errors: FieldError[] = []
+  if (work.runs > 0 && !answer?.openRuns) {
+    errors.push({ field: 'openRuns', message: `${label} has ${countOf(work.runs, 'run')} under way: choose continue (they finish on the version they started with) or cancel` })
+  }
+  if (work.tasks > 0 && !answer?.openTasks) errors.push({ field: 'openTasks', message: `${label} made ${countOf(work.tasks, 'open task')}: choose keep or dismiss` })
+  return errors
+}
+
+const actorUserId = (actor: AuditActor) => (actor.kind === 'user' ? actor.userId : null)
+
+/**
+ * Counts what the document has under way and settles it as the person answered; when they have not
+ * answered a question that applies, nothing is written (409 naming the question).
+ */
+async function settleOpenWork(
+  tx: Db,
+  kind: ConfigKind,
+  params: { workspaceId: string; key: string; answer: OpenWorkAnswer | undefined; reason: string; actor: AuditActor; beforeVersion?: number },
+): Promise<SettledWork | null> {
+  if (!kind.openWork) return null
+  const work = await kind.openWork.count(tx, { workspaceId: params.workspaceId, key: params.key })
+  if (work.runs + work.tasks === 0) return { runsCancelled: 0, tasksDismissed: 0 }
+  const unanswered = unansweredOpenWork(`${kind.kind}/${params.key}`, work, params.answer)
+  if (unanswered.length > 0) throw new ProblemError(409, 'Conflict', `Say what happens to the work under way: ${unanswered.map((error) => `${error.field}: ${error.message}`).join('; ')}`, unanswered)
+  const choice: OpenWorkChoice = { openRuns: params.answer?.openRuns ?? 'continue', openTasks: params.answer?.openTasks ?? 'keep' }
+  return kind.openWork.settle(tx, { workspaceId: params.workspaceId, key: params.key, choice, reason: params.reason, actorId: actorUserId(params.actor), beforeVersion: params.beforeVersion })
 }
 
 // ----- writes -----
@@ -256,10 +314,10 @@ async function afterPublished(
 const livePublished = (head: ConfigDocumentRow | undefined | null) => (head?.status === 'published' ? head : null)
 
 /** The open draft goes live; it is validated again (the schema or the documents it refers to may have changed). */
-export async function publishDraft(db: Db, params: DocumentRef & Writer & { comment?: string }): Promise<ConfigDocumentView> {
+export async function publishDraft(db: Db, params: DocumentRef & Writer & { comment?: string; openWork?: OpenWorkAnswer }): Promise<ConfigWriteResult> {
   const kind = requireKind(params.kinds, params.kind)
   const ref = { workspaceId: params.workspaceId, kind: kind.kind, key: params.key }
-  await inConfigTransaction(db, params.workspaceId, async (tx, afterCommit) => {
+  const settled = await inConfigTransaction(db, params.workspaceId, async (tx, afterCommit) => {
     const [draft, head] = await Promise.all([repo.findDraft(tx, ref), repo.findHead(tx, ref)])
     if (!draft && !head) throw documentNotFound(kind.kind, params.key)
     if (!draft) throw conflict(`${kind.kind}/${params.key} has no open draft to publish; save one first (PUT)`, 'key')
@@ -268,16 +326,22 @@ export async function publishDraft(db: Db, params: DocumentRef & Writer & { comm
     const comment = params.comment?.trim() || draft.comment
     const row = await repo.publishDraft(tx, { ...ref, comment, body: checked.body, ...author(params.actor) })
     if (!row) throw conflict(`${kind.kind}/${params.key} has no open draft to publish`, 'key')
-    await afterPublished(tx, kind, { workspaceId: params.workspaceId, row, previous: livePublished(head), action: 'config.published', actor: params.actor, jobs: params.jobs, afterCommit })
+    const reason = `${kind.kind} changed to version ${row.version} by ${author(params.actor).createdByLabel}`
+    const work = await settleOpenWork(tx, kind, { ...ref, answer: params.openWork, reason, actor: params.actor, beforeVersion: row.version })
+    await afterPublished(tx, kind, { workspaceId: params.workspaceId, row, previous: livePublished(head), action: 'config.published', actor: params.actor, jobs: params.jobs, afterCommit, extra: openWorkExtra(params.openWork, work) })
+    return work
   })
-  return getDocument(db, params)
+  return { ...(await getDocument(db, params)), settled }
 }
 
+/** What the audit entry records of the open work: the answer and what it did. */
+const openWorkExtra = (answer: OpenWorkAnswer | undefined, settled: SettledWork | null) => (settled && settled.runsCancelled + settled.tasksDismissed > 0 ? { openWork: { ...answer, ...settled } } : undefined)
+
 /** Rollback: publishes a copy of an older version as a new version (history is never rewritten). */
-export async function restoreVersion(db: Db, params: DocumentRef & Writer & { version: number; comment?: string }): Promise<ConfigDocumentView> {
+export async function restoreVersion(db: Db, params: DocumentRef & Writer & { version: number; comment?: string; openWork?: OpenWorkAnswer }): Promise<ConfigWriteResult> {
   const kind = requireKind(params.kinds, params.kind)
   const ref = { workspaceId: params.workspaceId, kind: kind.kind, key: params.key }
-  await inConfigTransaction(db, params.workspaceId, async (tx, afterCommit) => {
+  const settled = await inConfigTransaction(db, params.workspaceId, async (tx, afterCommit) => {
     const source = await repo.findVersion(tx, { ...ref, version: params.version })
     if (!source) throw new ProblemError(404, 'Not Found', `${kind.kind}/${params.key} has no version ${params.version}`, [{ field: 'version', message: 'no such version' }])
     if (source.status === 'draft') throw conflict(`Version ${params.version} is the open draft: publish it instead`, 'version')
@@ -287,9 +351,12 @@ export async function restoreVersion(db: Db, params: DocumentRef & Writer & { ve
     if (checked.issues.length > 0) throw invalidBody(checked.issues, 409, `Version ${params.version} no longer passes validation`)
     const comment = params.comment?.trim() || `Restored version ${params.version}`
     const row = await writePublished(tx, { ...ref, body: checked.body, comment, actor: params.actor })
-    await afterPublished(tx, kind, { workspaceId: params.workspaceId, row, previous: live, action: 'config.restored', actor: params.actor, jobs: params.jobs, afterCommit, extra: { restoredFrom: params.version } })
+    const reason = `${kind.kind} rolled back to version ${params.version} (as version ${row.version}) by ${author(params.actor).createdByLabel}`
+    const work = await settleOpenWork(tx, kind, { ...ref, answer: params.openWork, reason, actor: params.actor, beforeVersion: row.version })
+    await afterPublished(tx, kind, { workspaceId: params.workspaceId, row, previous: live, action: 'config.restored', actor: params.actor, jobs: params.jobs, afterCommit, extra: { restoredFrom: params.version, ...openWorkExtra(params.openWork, work) } })
+    return work
   })
-  return getDocument(db, params)
+  return { ...(await getDocument(db, params)), settled }
 }
 
 /** Writes the retirement marker (with the last body, for the record); an open draft is dropped. */
@@ -327,17 +394,19 @@ async function afterArchived(
 }
 
 /** Retires a key: nothing of it is live any more; publishing a new draft or restoring a version brings it back. */
-export async function archiveDocument(db: Db, params: DocumentRef & Writer & { comment?: string }): Promise<ConfigDocumentView> {
+export async function archiveDocument(db: Db, params: DocumentRef & Writer & { comment?: string; openWork?: OpenWorkAnswer }): Promise<ConfigWriteResult> {
   const kind = requireKind(params.kinds, params.kind)
   const ref = { workspaceId: params.workspaceId, kind: kind.kind, key: params.key }
-  await inConfigTransaction(db, params.workspaceId, async (tx, afterCommit) => {
+  const settled = await inConfigTransaction(db, params.workspaceId, async (tx, afterCommit) => {
     const [head, draft] = await Promise.all([repo.findHead(tx, ref), repo.findDraft(tx, ref)])
     if (!head && !draft) throw documentNotFound(kind.kind, params.key)
     if (head?.status === 'archived' && !draft) throw conflict(`${kind.kind}/${params.key} is already archived`, 'key')
     const archived = await writeArchived(tx, { ...ref, comment: params.comment?.trim() || 'Archived', actor: params.actor })
+    const work = await settleOpenWork(tx, kind, { ...ref, answer: params.openWork, reason: `${kind.kind} archived by ${author(params.actor).createdByLabel}`, actor: params.actor })
     await afterArchived(tx, kind, { workspaceId: params.workspaceId, ...archived, actor: params.actor, jobs: params.jobs, afterCommit })
+    return work
   })
-  return getDocument(db, params)
+  return { ...(await getDocument(db, params)), settled }
 }
 
 // ----- config as code: export, plan, apply -----
@@ -376,6 +445,10 @@ export type PlanEntry = {
   /** An open draft stays open on top of the new version. */
   draftOpen: boolean
   notes: string[]
+  /** Work under way that the change touches (kinds that start work; null for the others or when unchanged). */
+  openWork: OpenWork | null
+  /** What apply did with that work. */
+  settled: SettledWork | null
 }
 
 export type PlanError = FieldError & { document: string | null }
@@ -395,7 +468,7 @@ type Staged = { entry: PlanEntry; kind: ConfigKind; body: unknown; file: ConfigF
  * rolls them back), then runs the kinds' checks so references between documents of the same file
  * resolve. Returns the plan and what was staged.
  */
-async function stagePlan(tx: Db, params: Scope & { yaml: string; prune: boolean; comment: string; actor: AuditActor }): Promise<{ plan: ConfigPlan; staged: Staged[] }> {
+async function stagePlan(tx: Db, params: Scope & { yaml: string; prune: boolean; comment: string; actor: AuditActor; openWork?: OpenWorkAnswer }): Promise<{ plan: ConfigPlan; staged: Staged[] }> {
   const errors: PlanError[] = []
   const parsed = parseConfigYaml(params.yaml)
   errors.push(...parsed.errors.map((error) => ({ ...error, document: documentLabel(error.field, parsed.file?.documents) })))
@@ -453,6 +526,8 @@ async function stagePlan(tx: Db, params: Scope & { yaml: string; prune: boolean;
         changes: action === 'update' ? diffBodies(live?.body, schemaResult.data).map((change) => ({ ...change, text: describeChange(change) })) : [],
         draftOpen: Boolean(entry?.draft),
         notes,
+        openWork: null,
+        settled: null,
       },
     })
   }
@@ -481,9 +556,20 @@ async function stagePlan(tx: Db, params: Scope & { yaml: string; prune: boolean;
           changes: [],
           draftOpen: Boolean(entry.draft),
           notes: ['not in the file (prune): archived', ...(entry.draft ? [`its open draft (version ${entry.draft.version}) is dropped`] : [])],
+          openWork: null,
+          settled: null,
         },
       })
     }
+  }
+
+  // What the changed documents have under way, counted before anything is written.
+  for (const item of staged) {
+    if (!item.kind.openWork || item.entry.action === 'unchanged') continue
+    const work = await item.kind.openWork.count(tx, { workspaceId: params.workspaceId, key: item.entry.key })
+    if (work.runs + work.tasks === 0) continue
+    item.entry.openWork = work
+    item.entry.notes.push(`${describeOpenWork(work)}: ${openWorkOutcome(work, params.openWork)}`)
   }
 
   // Write what would change, then check references with every document of the file in place.
@@ -509,6 +595,13 @@ async function stagePlan(tx: Db, params: Scope & { yaml: string; prune: boolean;
   return { plan: { valid: errors.length === 0, applied: false, counts, documents, errors }, staged }
 }
 
+/** What apply does with a document's open work, given the answer so far. */
+function openWorkOutcome(work: OpenWork, answer: OpenWorkAnswer | undefined): string {
+  const runs = work.runs === 0 ? null : answer?.openRuns === 'cancel' ? 'runs are cancelled' : answer?.openRuns === 'continue' ? 'runs finish on the version they started with' : 'apply needs openRuns (continue or cancel)'
+  const tasks = work.tasks === 0 ? null : answer?.openTasks === 'dismiss' ? 'tasks are dismissed' : answer?.openTasks === 'keep' ? 'tasks are kept' : 'apply needs openTasks (keep or dismiss)'
+  return [runs, tasks].filter(Boolean).join('; ')
+}
+
 /** Names the document an envelope error belongs to (`documents.3.kind` → the kind/key written there), when it can. */
 function documentLabel(field: string, documents: ConfigFileEntry[] | undefined): string | null {
   const index = /^documents\.(\d+)/.exec(field)?.[1]
@@ -524,7 +617,7 @@ class PlanRollback extends Error {
 }
 
 /** What applying the file would do, with every validation error; nothing is written. */
-export async function planConfig(db: Db, params: Scope & { yaml: string; prune?: boolean; actor: AuditActor }): Promise<ConfigPlan> {
+export async function planConfig(db: Db, params: Scope & { yaml: string; prune?: boolean; actor: AuditActor; openWork?: OpenWorkAnswer }): Promise<ConfigPlan> {
   try {
     await db.transaction(async (tx) => {
       await repo.lockWorkspaceConfig(tx, params.workspaceId)
@@ -543,21 +636,31 @@ export async function planConfig(db: Db, params: Scope & { yaml: string; prune?:
  * changed document (and, with prune, an archive marker for every live document not in the file).
  * When any document is invalid nothing is written and the plan with its errors is returned (valid: false).
  */
-export async function applyConfig(db: Db, params: Scope & Writer & { yaml: string; prune?: boolean; comment?: string }): Promise<ConfigPlan> {
+export async function applyConfig(db: Db, params: Scope & Writer & { yaml: string; prune?: boolean; comment?: string; openWork?: OpenWorkAnswer }): Promise<ConfigPlan> {
   const comment = params.comment?.trim() || 'Applied from YAML'
   try {
     return await inConfigTransaction(db, params.workspaceId, async (tx, afterCommit) => {
       const { plan, staged } = await stagePlan(tx, { ...params, prune: params.prune ?? false, comment })
       if (!plan.valid) throw new PlanRollback(plan)
+      // Work under way is never settled by a default: every question that applies must be answered.
+      const unanswered = plan.documents.flatMap((entry) => {
+        const label = `${entry.kind}/${entry.key}`
+        return entry.openWork ? unansweredOpenWork(label, entry.openWork, params.openWork).map((error) => ({ ...error, document: label })) : []
+      })
+      if (unanswered.length > 0) throw new PlanRollback({ ...plan, valid: false, errors: unanswered })
       for (const item of staged) {
         if (item.entry.newVersion === null) continue
         const ref = { workspaceId: params.workspaceId, kind: item.kind.kind, key: item.entry.key, version: item.entry.newVersion }
         const row = await repo.findVersion(tx, ref)
         if (!row) throw new Error(`staged version ${item.entry.newVersion} of ${item.kind.kind}/${item.entry.key} vanished`)
+        const by = author(params.actor).createdByLabel
+        const reason = item.entry.action === 'archive' ? `${item.kind.kind} archived by ${by} (config apply)` : `${item.kind.kind} changed to version ${row.version} by ${by} (config apply)`
+        const settled = item.entry.openWork ? await settleOpenWork(tx, item.kind, { workspaceId: params.workspaceId, key: item.entry.key, answer: params.openWork, reason, actor: params.actor, beforeVersion: item.entry.action === 'archive' ? undefined : row.version }) : null
+        item.entry.settled = settled
         if (item.entry.action === 'archive') {
           await afterArchived(tx, item.kind, { workspaceId: params.workspaceId, row, previous: item.previous, draft: item.draft, actor: params.actor, jobs: params.jobs, afterCommit })
         } else {
-          await afterPublished(tx, item.kind, { workspaceId: params.workspaceId, row, previous: item.previous, action: 'config.applied', actor: params.actor, jobs: params.jobs, afterCommit })
+          await afterPublished(tx, item.kind, { workspaceId: params.workspaceId, row, previous: item.previous, action: 'config.applied', actor: params.actor, jobs: params.jobs, afterCommit, extra: openWorkExtra(params.openWork, settled) })
         }
       }
       return { ...plan, applied: true }

@@ -10,6 +10,10 @@ export {
   type ConfigDocumentVersion,
   type ConfigPublishContext,
   type ConfigArchiveContext,
+  type OpenWork,
+  type OpenWorkChoice,
+  type OpenWorkHooks,
+  type SettledWork,
 } from './config.kinds'
 export {
   listKinds,
@@ -29,6 +33,8 @@ export {
   applyConfig,
   installDefaults,
   type ConfigDocumentView,
+  type ConfigWriteResult,
+  type OpenWorkAnswer,
   type ConfigDocumentState,
   type ConfigPlan,
   type PlanEntry,

@@ -10,6 +10,7 @@ import { renderCondition } from '../../../shared/conditions'
 import { unknownMergeFields } from '../../../shared/merge-fields'
 import { queryRows, type Db } from '../../platform/db'
 import { conditionSchema, defineConfigKind, type ConfigIssue } from '../config'
+import { playbookOpenWork } from './playbooks.open-work'
 
 export const PLAYBOOK_KIND = 'playbook'
 
@@ -337,4 +338,5 @@ export const playbookConfigKind = defineConfigKind<PlaybookBody>({
   defaults,
   describe: (body) => `${describeTrigger(body.trigger)}${body.condition ? ` when ${renderCondition(body.condition)}` : ''} → ${body.steps.map((step) => step.type).join(', ')}`,
   validate: validatePlaybook,
+  openWork: playbookOpenWork,
 })

@@ -19,7 +19,7 @@ import {
   StatusResultSchema,
 } from './playbooks.contracts'
 import { PLAYBOOK_KIND, PlaybookBodySchema } from './playbooks.config'
-import { cancelRun, dryRunPlaybook, listPlaybooks, listRuns, playbookEffect, requireLivePlaybook, retryRun, runPlaybookByHand, setPlaybookStatus, settleOpenWork } from './playbooks.service'
+import { cancelRun, dryRunPlaybook, listPlaybooks, listRuns, playbookEffect, requireLivePlaybook, retryRun, runPlaybookByHand, setPlaybookStatus } from './playbooks.service'
 import type { AuthContext } from '../../platform/http'
 
 const tags = ['Playbooks']
@@ -166,16 +166,9 @@ export function playbookRoutes(deps: AppDeps, kinds: readonly ConfigKind[]) {
       const auth = c.get('auth')
       const { key } = c.req.valid('param')
       const input = c.req.valid('json')
-      const view = await publishDraft(deps.db, { kinds, workspaceId: auth.workspaceId, kind: PLAYBOOK_KIND, key, actor: auth.actor, jobs: deps.jobs, comment: input.comment })
-      const actor = actorOf(auth)
-      const settled = await settleOpenWork(deps.db, {
-        workspaceId: auth.workspaceId,
-        key,
-        choice: input,
-        reason: `playbook changed to version ${view.published?.version ?? '?'} by ${actor.label}`,
-        actorId: actor.id,
-        beforeVersion: view.published?.version,
-      })
+      const { comment, ...openWork } = input
+      const view = await publishDraft(deps.db, { kinds, workspaceId: auth.workspaceId, kind: PLAYBOOK_KIND, key, actor: auth.actor, jobs: deps.jobs, comment, openWork })
+      const settled = view.settled ?? { runsCancelled: 0, tasksDismissed: 0 }
       return c.json({ version: view.published?.version ?? 0, ...settled }, 200)
     })
     .openapi(manualRunRoute, async (c) => {

@@ -4,11 +4,12 @@ import { renderMergeFields } from '../../../shared/merge-fields'
 import { queryRows, type Db } from '../../platform/db'
 import { notFound, ProblemError } from '../../platform/http'
 import { loadAccountFacts, todayUtc } from '../conditions'
-import { listDocuments, type ConfigKind } from '../config'
-import { closePlaybookTasks, playbookTaskStats } from '../tasks'
+import { listDocuments, type ConfigKind, type OpenWorkChoice } from '../config'
+import { playbookTaskStats } from '../tasks'
 import { describeTrigger, PLAYBOOK_KIND, PlaybookBodySchema, stepAfter, type PlaybookBody, type PlaybookTrigger } from './playbooks.config'
 import { mergeContextOf } from './playbooks.executor'
 import * as repo from './playbooks.repo'
+import { settleOpenWork } from './playbooks.open-work'
 import { loadLivePlaybooks, runPlaybookByHand, type LivePlaybook } from './playbooks.triggers'
 
 export async function requireLivePlaybook(db: Db, params: { workspaceId: string; key: string }): Promise<LivePlaybook> {
@@ -67,27 +68,6 @@ export async function listPlaybooks(db: Db, params: { workspaceId: string; kinds
       },
     ]
   })
-}
-
-export type OpenWorkChoice = { openRuns: 'continue' | 'cancel'; openTasks: 'keep' | 'dismiss' }
-
-/** Cancels a playbook's open runs and/or dismisses its open tasks, as the person chose. */
-export async function settleOpenWork(
-  db: Db,
-  params: { workspaceId: string; key: string; choice: OpenWorkChoice; reason: string; actorId: string | null; beforeVersion?: number },
-): Promise<{ runsCancelled: number; tasksDismissed: number }> {
-  let runsCancelled = 0
-  if (params.choice.openRuns === 'cancel') {
-    const rows = await queryRows<{ id: string }>(
-      db,
-      sql`UPDATE playbook_runs SET status = 'cancelled', end_reason = ${params.reason}, finished_at = now(), updated_at = now()
-          WHERE workspace_id = ${params.workspaceId} AND playbook_key = ${params.key} AND status IN ('pending', 'waiting')
-            ${params.beforeVersion !== undefined ? sql`AND playbook_version < ${params.beforeVersion}` : sql``} RETURNING id`,
-    )
-    runsCancelled = rows.length
-  }
-  const tasksDismissed = params.choice.openTasks === 'dismiss' ? await closePlaybookTasks(db, { workspaceId: params.workspaceId, playbookKey: params.key, reason: params.reason, actorId: params.actorId }) : 0
-  return { runsCancelled, tasksDismissed }
 }
 
 export async function setPlaybookStatus(

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stringify as stringifyYaml } from 'yaml'
 import { queryRows } from '../../platform/db'
 import { createTestContext, type TestContext, type TestWorkspace } from '../../testing/test-context'
 import { makeAccount, makeContact, makeTicket } from '../../testing/factories'
@@ -219,6 +220,77 @@ describe('playbooks', () => {
     await admin('POST', '/api/v1/playbooks/follow/resume')
     await settle(ws)
     expect((await tasksOf(ws, other.id)).map((task) => task.title)).toEqual(['First touch Later Co'])
+  })
+
+  it('changing a live playbook through the configuration API or a YAML apply asks what happens to its open runs and tasks', async () => {
+    const ws = await ctx.createWorkspace('pb-config-open-work')
+    const followBody = (name: string) => ({
+      name,
+      trigger: { type: 'manual' },
+      steps: [
+        { id: 'first', type: 'task', title: 'First touch {{account.name}}' },
+        { id: 'later', type: 'wait', days: 7 },
+        { id: 'second', type: 'task', title: 'Second touch {{account.name}}' },
+      ],
+    })
+    await publish(ws, 'playbook', 'follow', followBody('Follow up'))
+    const admin = ctx.as(ws, 'admin')
+    const startRun = async (name: string) => {
+      const account = await makeAccount(ctx.handle.db, ws.id, { name, arr: 5_000 })
+      expect((await admin('POST', '/api/v1/playbooks/follow/run', { accountIds: [account.id] })).status).toBe(202)
+      await settle(ws)
+      return account
+    }
+    const first = await startRun('Open Work Co')
+    type Document = { published: { version: number } | null; draft: { version: number } | null; openWork: { runs: number; tasks: number } | null; settled?: { runsCancelled: number; tasksDismissed: number } | null }
+    const documentNow = async () => json<Document>(await admin('GET', '/api/v1/config/playbook/follow'))
+    expect((await documentNow()).openWork).toEqual({ runs: 1, tasks: 1 })
+
+    // Publish from the generic editor: refused until both questions are answered; the draft stays a draft.
+    await admin('PUT', '/api/v1/config/playbook/follow', { body: followBody('Follow up (v2)') })
+    const unanswered = await admin('POST', '/api/v1/config/playbook/follow/publish', { openRuns: 'continue' })
+    expect(unanswered.status).toBe(409)
+    expect(await fieldsOf(unanswered)).toEqual(['openTasks'])
+    expect(await documentNow()).toMatchObject({ published: { version: 1 }, draft: { version: 2 } })
+    const kept = await json<Document>(await admin('POST', '/api/v1/config/playbook/follow/publish', { openRuns: 'continue', openTasks: 'keep' }))
+    expect(kept).toMatchObject({ published: { version: 2 }, settled: { runsCancelled: 0, tasksDismissed: 0 }, openWork: { runs: 1, tasks: 1 } })
+
+    // Config as code: plan says what is under way; apply refuses without answers, then does as told.
+    const yaml = stringifyYaml({ documents: [{ kind: 'playbook', key: 'follow', body: followBody('Follow up (v3)') }] })
+    type Plan = { valid: boolean; documents: { key: string; notes: string[]; openWork: unknown; settled: unknown }[]; errors: { document: string | null; field: string }[] }
+    const planned = await json<Plan>(await admin('POST', '/api/v1/config/plan', { yaml }))
+    expect(planned.valid).toBe(true)
+    expect(planned.documents[0]).toMatchObject({ openWork: { runs: 1, tasks: 1 }, settled: null })
+    expect(planned.documents[0]?.notes.join(' ')).toContain('1 run under way and 1 open task: apply needs openRuns (continue or cancel); apply needs openTasks (keep or dismiss)')
+    const refused = await admin('POST', '/api/v1/config/apply', { yaml })
+    expect(refused.status).toBe(400)
+    expect((await json<Plan>(refused)).errors).toEqual([
+      expect.objectContaining({ document: 'playbook/follow', field: 'openRuns' }),
+      expect.objectContaining({ document: 'playbook/follow', field: 'openTasks' }),
+    ])
+    expect((await documentNow()).published?.version).toBe(2)
+    const applied = await admin('POST', '/api/v1/config/apply', { yaml, openRuns: 'cancel', openTasks: 'dismiss' })
+    expect(applied.status).toBe(200)
+    expect((await json<Plan>(applied)).documents[0]).toMatchObject({ settled: { runsCancelled: 1, tasksDismissed: 1 } })
+    expect((await tasksOf(ws, first.id)).map((task) => task.status)).toEqual(['dismissed'])
+    const [run] = await queryRows<{ status: string; end_reason: string }>(ctx.handle.db, sql`SELECT status, end_reason FROM playbook_runs WHERE workspace_id = ${ws.id} AND account_id = ${first.id}`)
+    expect(run).toEqual({ status: 'cancelled', end_reason: 'playbook changed to version 3 by Ada Admin (config apply)' })
+    expect((await documentNow()).openWork).toEqual({ runs: 0, tasks: 0 })
+
+    // Archiving asks too (as a query string on DELETE); runs cancelled, tasks kept.
+    const second = await startRun('Archive Co')
+    const archiveRefused = await admin('DELETE', '/api/v1/config/playbook/follow')
+    expect(archiveRefused.status).toBe(409)
+    expect(await fieldsOf(archiveRefused)).toEqual(['openRuns', 'openTasks'])
+    const archived = await json<Document>(await admin('DELETE', '/api/v1/config/playbook/follow?openRuns=cancel&openTasks=keep'))
+    expect(archived.settled).toEqual({ runsCancelled: 1, tasksDismissed: 0 })
+    expect((await tasksOf(ws, second.id)).map((task) => task.status)).toEqual(['open'])
+
+    // A rollback with open tasks asks only about the tasks.
+    const restoreRefused = await admin('POST', '/api/v1/config/playbook/follow/versions/1/restore', {})
+    expect(restoreRefused.status).toBe(409)
+    expect(await fieldsOf(restoreRefused)).toEqual(['openTasks'])
+    expect((await admin('POST', '/api/v1/config/playbook/follow/versions/1/restore', { openTasks: 'keep' })).status).toBe(200)
   })
 
   it('fires a schedule once per tick and a relative date once per renewal', async () => {
