@@ -181,4 +181,30 @@ describe.skipIf(skipBrowserTests())('playbooks in the browser', () => {
     expect(await page.locator('[data-testid="playbook-step-prep"]').textContent()).toContain('due in 14 days')
     expect(problems).toEqual([])
   })
+
+  it('asks about open tasks when a playbook is saved and published from the configuration editor too', async () => {
+    const db = bosun.running.deps.db
+    const openTasks = async () =>
+      (await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM tasks WHERE playbook_key = 'health-turned-red' AND status IN ('open', 'in_progress')`))[0]?.n ?? 0
+    // The run by hand of the first test left its risk-call task open.
+    expect(await openTasks()).toBeGreaterThan(0)
+    const page = await newPage()
+    await logIn(page, OWNER_EMAIL)
+    await page.goto('/configuration/playbook/health-turned-red')
+    await page.locator('[data-testid="config-edit"]').click()
+    await page.locator('[data-testid="config-save-publish"]').click()
+    // Saved as a draft; publishing waits for the answer.
+    const modal = page.locator('[data-testid="config-publish-modal"]')
+    await modal.locator('[data-testid="open-tasks-choice"]').waitFor()
+    const publish = modal.locator('[data-testid="config-publish-confirm"]')
+    expect(await publish.isDisabled()).toBe(true)
+    if ((await modal.locator('[data-testid="open-runs-choice"]').count()) > 0) await modal.locator('[data-testid="open-runs-continue"]').check()
+    await modal.locator('[data-testid="open-tasks-dismiss"]').check()
+    await shot(page, 'config-publish-open-work')
+    await publish.click()
+    await publish.waitFor({ state: 'detached' })
+    await page.locator('[data-testid="config-version-2"]').getByText('live').waitFor()
+    expect(await openTasks()).toBe(0)
+    expect(problems).toEqual([])
+  })
 })

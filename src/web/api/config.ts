@@ -29,6 +29,12 @@ export type ConfigVersion = {
   live?: boolean
 }
 
+/** Work a live document started and has not finished: a playbook's runs under way and the open tasks it made. */
+export type OpenWork = { runs: number; tasks: number }
+/** What happens to that work on publish, restore, archive or apply; a question is asked only when there is work of its sort. */
+export type OpenWorkAnswer = { openRuns?: 'continue' | 'cancel'; openTasks?: 'keep' | 'dismiss' }
+export type SettledWork = { runsCancelled: number; tasksDismissed: number }
+
 export type ConfigDocument = {
   kind: string
   key: string
@@ -37,6 +43,9 @@ export type ConfigDocument = {
   published: ConfigVersion | null
   draft: ConfigVersion | null
   archived: ConfigVersion | null
+  openWork: OpenWork | null
+  /** After publish, restore or archive: what happened to the work under way. */
+  settled?: SettledWork | null
 }
 
 export type ConfigListItem = {
@@ -67,6 +76,8 @@ export type ConfigPlanEntry = {
   changes: ConfigChange[]
   draftOpen: boolean
   notes: string[]
+  openWork: OpenWork | null
+  settled: SettledWork | null
 }
 
 export type ConfigPlan = {
@@ -93,13 +104,16 @@ export const configApi = {
   versions: (kind: string, key: string, signal?: AbortSignal) => api.get<{ items: ConfigVersion[] }>(`${documentPath(kind, key)}/versions`, undefined, signal),
   version: (kind: string, key: string, version: number, signal?: AbortSignal) => api.get<ConfigVersion>(`${documentPath(kind, key)}/versions/${version}`, undefined, signal),
   saveDraft: (kind: string, key: string, body: unknown, comment: string) => request<ConfigDocument>(documentPath(kind, key), { method: 'PUT', body: { body, comment } }),
-  publish: (kind: string, key: string, comment?: string) => api.post<ConfigDocument>(`${documentPath(kind, key)}/publish`, comment ? { comment } : {}),
+  publish: (kind: string, key: string, comment?: string, openWork?: OpenWorkAnswer) => api.post<ConfigDocument>(`${documentPath(kind, key)}/publish`, { ...openWork, ...(comment ? { comment } : {}) }),
   discardDraft: (kind: string, key: string) => api.delete<void>(`${documentPath(kind, key)}/draft`),
-  restore: (kind: string, key: string, version: number, comment?: string) => api.post<ConfigDocument>(`${documentPath(kind, key)}/versions/${version}/restore`, comment ? { comment } : {}),
-  archive: (kind: string, key: string) => api.delete<ConfigDocument>(documentPath(kind, key)),
+  restore: (kind: string, key: string, version: number, openWork?: OpenWorkAnswer) => api.post<ConfigDocument>(`${documentPath(kind, key)}/versions/${version}/restore`, { ...openWork }),
+  archive: (kind: string, key: string, openWork?: OpenWorkAnswer) => {
+    const query = new URLSearchParams([...(openWork?.openRuns ? [['openRuns', openWork.openRuns]] : []), ...(openWork?.openTasks ? [['openTasks', openWork.openTasks]] : [])]).toString()
+    return api.delete<ConfigDocument>(`${documentPath(kind, key)}${query ? `?${query}` : ''}`)
+  },
   exportYaml: () => api.get<string>('/api/v1/config/export'),
   plan: (yaml: string, prune: boolean) => api.post<ConfigPlan>('/api/v1/config/plan', { yaml, prune }),
-  apply: (yaml: string, prune: boolean, comment?: string) => api.post<ConfigPlan>('/api/v1/config/apply', { yaml, prune, ...(comment ? { comment } : {}) }),
+  apply: (yaml: string, prune: boolean, comment?: string, openWork?: OpenWorkAnswer) => api.post<ConfigPlan>('/api/v1/config/apply', { yaml, prune, ...openWork, ...(comment ? { comment } : {}) }),
   previewCondition: (condition: unknown, limit: number, signal?: AbortSignal) => request<ConditionPreview>('/api/v1/conditions/preview', { method: 'POST', body: { condition, limit }, signal }),
 }
 
@@ -171,7 +185,7 @@ export function useSaveConfigDraft() {
 
 export function usePublishConfigDraft() {
   const invalidate = useInvalidateConfig()
-  return useMutation({ mutationFn: ({ kind, key, comment }: DocumentRef & { comment?: string }) => configApi.publish(kind, key, comment), onSuccess: invalidate })
+  return useMutation({ mutationFn: ({ kind, key, comment, openWork }: DocumentRef & { comment?: string; openWork?: OpenWorkAnswer }) => configApi.publish(kind, key, comment, openWork), onSuccess: invalidate })
 }
 
 export function useDiscardConfigDraft() {
@@ -181,12 +195,12 @@ export function useDiscardConfigDraft() {
 
 export function useRestoreConfigVersion() {
   const invalidate = useInvalidateConfig()
-  return useMutation({ mutationFn: ({ kind, key, version }: DocumentRef & { version: number }) => configApi.restore(kind, key, version), onSuccess: invalidate })
+  return useMutation({ mutationFn: ({ kind, key, version, openWork }: DocumentRef & { version: number; openWork?: OpenWorkAnswer }) => configApi.restore(kind, key, version, openWork), onSuccess: invalidate })
 }
 
 export function useArchiveConfigDocument() {
   const invalidate = useInvalidateConfig()
-  return useMutation({ mutationFn: ({ kind, key }: DocumentRef) => configApi.archive(kind, key), onSuccess: invalidate })
+  return useMutation({ mutationFn: ({ kind, key, openWork }: DocumentRef & { openWork?: OpenWorkAnswer }) => configApi.archive(kind, key, openWork), onSuccess: invalidate })
 }
 
 export function usePlanConfig() {
@@ -195,5 +209,8 @@ export function usePlanConfig() {
 
 export function useApplyConfig() {
   const invalidate = useInvalidateConfig()
-  return useMutation({ mutationFn: ({ yaml, prune, comment }: { yaml: string; prune: boolean; comment?: string }) => configApi.apply(yaml, prune, comment), onSuccess: invalidate })
+  return useMutation({
+    mutationFn: ({ yaml, prune, comment, openWork }: { yaml: string; prune: boolean; comment?: string; openWork?: OpenWorkAnswer }) => configApi.apply(yaml, prune, comment, openWork),
+    onSuccess: invalidate,
+  })
 }

@@ -5,12 +5,13 @@ import { Alert, Anchor, Badge, Breadcrumbs, Button, Code, Grid, Group, Menu, Mod
 import { notifications } from '@mantine/notifications'
 import { IconArchive, IconDots, IconEdit, IconPencilOff, IconRocket, IconTrash } from '@tabler/icons-react'
 import { errorMessage, isApiError } from '../../api/client'
-import { useArchiveConfigDocument, useConfigDocument, useConfigKinds, useDiscardConfigDraft, usePublishConfigDraft, type ConfigDocument, type ConfigVersion } from '../../api/config'
+import { useArchiveConfigDocument, useConfigDocument, useConfigKinds, useDiscardConfigDraft, usePublishConfigDraft, type ConfigDocument, type ConfigVersion, type OpenWorkAnswer } from '../../api/config'
 import { useSession } from '../../auth/session'
 import { CardSkeleton, EmptyState, ErrorState } from '../../components/query-state'
 import { formatDateTime, formatRelative } from '../../lib/format'
 import { BodyChanges, ConfigStateBadge, SegmentColor, SegmentRuleCard, YamlBlock, bodyName, isRecord } from './config-parts'
 import { DocumentEditor } from './document-editor'
+import { OpenWorkQuestions, hasOpenWork, openWorkAnswered, settledText } from './open-work-questions'
 import { VersionHistory } from './version-history'
 import { bodyToYaml, diffBodies } from './yaml-tools'
 
@@ -26,15 +27,17 @@ function VersionMeta({ version }: { version: ConfigVersion }) {
 function PublishModal({ document, onClose }: { document: ConfigDocument; onClose: () => void }) {
   const publish = usePublishConfigDraft()
   const [comment, setComment] = useState('')
+  const [answer, setAnswer] = useState<OpenWorkAnswer>({})
   const draft = document.draft
   if (!draft) return null
   const changes = diffBodies(document.published?.body ?? {}, draft.body)
+  const work = hasOpenWork(document.openWork) ? document.openWork : null
   const onPublish = () =>
     publish.mutate(
-      { kind: document.kind, key: document.key, comment: comment.trim() || undefined },
+      { kind: document.kind, key: document.key, comment: comment.trim() || undefined, openWork: answer },
       {
         onSuccess: (published) => {
-          notifications.show({ color: 'teal', title: 'Published', message: `Version ${published.published?.version ?? ''} of ${document.key} is live.` })
+          notifications.show({ color: 'teal', title: 'Published', message: `Version ${published.published?.version ?? ''} of ${document.key} is live.${settledText(published.settled)}` })
           onClose()
         },
       },
@@ -46,6 +49,7 @@ function PublishModal({ document, onClose }: { document: ConfigDocument; onClose
           {document.published ? `It replaces the live version ${document.published.version}:` : 'This is the first published version.'}
         </Text>
         {document.published ? <BodyChanges changes={changes} empty="No differences from the live version." /> : null}
+        {work ? <OpenWorkQuestions work={work} answer={answer} onChange={setAnswer} runsVerb={document.published ? `Let them finish on version ${document.published.version}` : 'Let them finish on the version they started with'} /> : null}
         {publish.isError ? (
           <Alert color="red" variant="light" title="Not published">
             {errorMessage(publish.error)}
@@ -56,7 +60,13 @@ function PublishModal({ document, onClose }: { document: ConfigDocument; onClose
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button leftSection={<IconRocket size={16} />} onClick={onPublish} loading={publish.isPending} data-testid="config-publish-confirm">
+          <Button
+            leftSection={<IconRocket size={16} />}
+            onClick={onPublish}
+            loading={publish.isPending}
+            disabled={work !== null && !openWorkAnswered(work, answer)}
+            data-testid="config-publish-confirm"
+          >
             Publish
           </Button>
         </Group>
@@ -68,12 +78,14 @@ function PublishModal({ document, onClose }: { document: ConfigDocument; onClose
 function ArchiveModal({ document, onClose }: { document: ConfigDocument; onClose: () => void }) {
   const archive = useArchiveConfigDocument()
   const navigate = useNavigate()
+  const [answer, setAnswer] = useState<OpenWorkAnswer>({})
+  const work = hasOpenWork(document.openWork) ? document.openWork : null
   const onArchive = () =>
     archive.mutate(
-      { kind: document.kind, key: document.key },
+      { kind: document.kind, key: document.key, openWork: answer },
       {
-        onSuccess: () => {
-          notifications.show({ color: 'gray', title: 'Archived', message: `${document.key} is no longer live. Restore a version to bring it back.` })
+        onSuccess: (archived) => {
+          notifications.show({ color: 'gray', title: 'Archived', message: `${document.key} is no longer live. Restore a version to bring it back.${settledText(archived.settled)}` })
           onClose()
           navigate(`/configuration/${document.kind}`)
         },
@@ -85,6 +97,7 @@ function ArchiveModal({ document, onClose }: { document: ConfigDocument; onClose
         <Text size="sm">
           Nothing of it stays live{document.draft ? ' and its open draft is dropped' : ''}. Its history is kept: restoring any version brings it back.
         </Text>
+        {work ? <OpenWorkQuestions work={work} answer={answer} onChange={setAnswer} runsVerb="Let them finish on the version they started with" /> : null}
         {archive.isError ? (
           <Alert color="red" variant="light">
             {errorMessage(archive.error)}
@@ -94,7 +107,14 @@ function ArchiveModal({ document, onClose }: { document: ConfigDocument; onClose
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button color="red" leftSection={<IconArchive size={16} />} onClick={onArchive} loading={archive.isPending} data-testid="config-archive-confirm">
+          <Button
+            color="red"
+            leftSection={<IconArchive size={16} />}
+            onClick={onArchive}
+            loading={archive.isPending}
+            disabled={work !== null && !openWorkAnswered(work, answer)}
+            data-testid="config-archive-confirm"
+          >
             Archive
           </Button>
         </Group>
@@ -244,6 +264,7 @@ export default function ConfigDocumentPage() {
                   initialYaml={bodyToYaml(editFrom.body)}
                   initialComment={document.draft?.comment ?? ''}
                   onSaved={() => setEditing(false)}
+                  onPublishAsks={() => setDialog('publish')}
                   onCancel={() => setEditing(false)}
                 />
               </Paper>

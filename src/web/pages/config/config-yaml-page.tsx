@@ -5,10 +5,11 @@ import { Alert, Anchor, Badge, Breadcrumbs, Button, Checkbox, Code, FileButton, 
 import { notifications } from '@mantine/notifications'
 import { IconAlertTriangle, IconCheck, IconDownload, IconFileImport, IconListCheck, IconPlayerPlay, IconTerminal2, IconUpload } from '@tabler/icons-react'
 import { errorMessage } from '../../api/client'
-import { configApi, useApplyConfig, usePlanConfig, type ConfigPlan, type PlanAction } from '../../api/config'
+import { configApi, useApplyConfig, usePlanConfig, type ConfigPlan, type OpenWorkAnswer, type PlanAction } from '../../api/config'
 import { useSession } from '../../auth/session'
 import { PageHeader } from '../../components/page-header'
 import { pluralize } from '../../lib/format'
+import { OpenWorkQuestions, hasOpenWork, openWorkAnswered, settledText } from './open-work-questions'
 
 const actionColors: Record<PlanAction, string> = { create: 'teal', update: 'blue', unchanged: 'gray', archive: 'red' }
 const actionLabels: Record<PlanAction, string> = { create: 'create', update: 'update', unchanged: 'unchanged', archive: 'archive' }
@@ -170,6 +171,11 @@ function PlanView({ plan }: { plan: ConfigPlan }) {
                         {note}
                       </Text>
                     ))}
+                    {settledText(document.settled) ? (
+                      <Text size="xs" c="dimmed">
+                        Done:{settledText(document.settled)}
+                      </Text>
+                    ) : null}
                   </Stack>
                 </Table.Td>
               </Table.Tr>
@@ -201,6 +207,9 @@ function ImportCard() {
   const current = planned && planned.yaml === yaml && planned.prune === prune
   const result = apply.data ?? (current ? plan.data : undefined)
   const changes = plan.data ? plan.data.counts.create + plan.data.counts.update + plan.data.counts.archive : 0
+  const [answer, setAnswer] = useState<OpenWorkAnswer>({})
+  // The work under way of every playbook the file changes: one answer for all of them.
+  const work = (plan.data?.documents ?? []).reduce((sum, document) => ({ runs: sum.runs + (document.openWork?.runs ?? 0), tasks: sum.tasks + (document.openWork?.tasks ?? 0) }), { runs: 0, tasks: 0 })
 
   const onPlan = () => {
     apply.reset()
@@ -208,7 +217,7 @@ function ImportCard() {
   }
   const onApply = () =>
     apply.mutate(
-      { yaml, prune, comment: comment.trim() || undefined },
+      { yaml, prune, comment: comment.trim() || undefined, openWork: answer },
       {
         onSuccess: (applied) => {
           setPlanned(null)
@@ -289,13 +298,18 @@ function ImportCard() {
               leftSection={<IconPlayerPlay size={16} />}
               onClick={onApply}
               loading={apply.isPending}
-              disabled={!current || !plan.data?.valid || changes === 0 || apply.isSuccess}
+              disabled={!current || !plan.data?.valid || changes === 0 || apply.isSuccess || !openWorkAnswered(work, answer)}
               data-testid="config-apply-button"
             >
               {plan.data && current && changes > 0 ? `Apply ${pluralize(changes, 'change')}` : 'Apply'}
             </Button>
           </Group>
         </Group>
+        {current && hasOpenWork(work) && !apply.isSuccess ? (
+          <Alert color="yellow" variant="light" title="Playbooks in this file have work under way" data-testid="config-apply-open-work">
+            <OpenWorkQuestions work={work} answer={answer} onChange={setAnswer} runsVerb="Let them finish on the version they started with" />
+          </Alert>
+        ) : null}
         {plan.isError || apply.isError ? (
           <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={apply.isError ? 'Nothing was applied' : 'Could not plan'}>
             {errorMessage(apply.error ?? plan.error)}

@@ -6,6 +6,7 @@ import { IconAlertTriangle, IconDeviceFloppy, IconRocket } from '@tabler/icons-r
 import { ApiError, errorMessage } from '../../api/client'
 import { usePublishConfigDraft, useSaveConfigDraft, type ConfigDocument } from '../../api/config'
 import { SegmentRuleCard, YamlEditor, type EditorIssue } from './config-parts'
+import { hasOpenWork } from './open-work-questions'
 import { parseYamlBody } from './yaml-tools'
 
 /** Server errors on `body.*` as paths inside the body; other fields (key, kind) stay as they are. */
@@ -27,6 +28,7 @@ export function DocumentEditor({
   initialComment,
   onSaved,
   onCancel,
+  onPublishAsks,
   keyInput,
 }: {
   kind: string
@@ -36,6 +38,8 @@ export function DocumentEditor({
   initialComment: string
   onSaved: (document: ConfigDocument) => void
   onCancel?: () => void
+  /** Save and publish found work under way (a playbook's runs, tasks): the draft is saved and the page asks what happens to it. */
+  onPublishAsks?: (saved: ConfigDocument) => void
   /** The key field of a new document, shown above the editor. */
   keyInput?: ReactNode
 }) {
@@ -57,6 +61,12 @@ export function DocumentEditor({
           if (!andPublish) {
             notifications.show({ color: 'teal', title: 'Draft saved', message: `Version ${saved.draft?.version ?? ''} is a draft: publish it to make it live.` })
             onSaved(saved)
+            return
+          }
+          if (hasOpenWork(saved.openWork)) {
+            notifications.show({ color: 'yellow', title: 'Draft saved, not yet published', message: 'It has work under way: say what happens to it, then publish.' })
+            onSaved(saved)
+            onPublishAsks?.(saved)
             return
           }
           publish.mutate(

@@ -4,27 +4,30 @@ import { Button, Group, Modal, Paper, Skeleton, Stack, Text, Timeline, Title, To
 import { notifications } from '@mantine/notifications'
 import { IconEye, IconHistory, IconRestore } from '@tabler/icons-react'
 import { errorMessage } from '../../api/client'
-import { useConfigVersion, useConfigVersions, useRestoreConfigVersion, type ConfigDocument, type ConfigVersion } from '../../api/config'
+import { useConfigVersion, useConfigVersions, useRestoreConfigVersion, type ConfigDocument, type ConfigVersion, type OpenWorkAnswer } from '../../api/config'
 import { useSession } from '../../auth/session'
 import { ErrorState } from '../../components/query-state'
 import { formatDateTime, formatRelative } from '../../lib/format'
 import { BodyChanges, SegmentRuleCard, VersionStatusBadge, YamlBlock } from './config-parts'
+import { OpenWorkQuestions, hasOpenWork, openWorkAnswered, settledText } from './open-work-questions'
 import { bodyToYaml, diffBodies } from './yaml-tools'
 
 function VersionModal({ document, version, onClose }: { document: ConfigDocument; version: ConfigVersion; onClose: () => void }) {
   const canWrite = useSession().can('config:write')
   const full = useConfigVersion(document.kind, document.key, version.version)
   const restore = useRestoreConfigVersion()
+  const [answer, setAnswer] = useState<OpenWorkAnswer>({})
+  const work = hasOpenWork(document.openWork) ? document.openWork : null
   const live = document.published
   const restorable = canWrite && version.status !== 'draft' && !version.live
   const changes = full.data && live ? diffBodies(live.body, full.data.body) : []
 
   const onRestore = () =>
     restore.mutate(
-      { kind: document.kind, key: document.key, version: version.version },
+      { kind: document.kind, key: document.key, version: version.version, openWork: answer },
       {
         onSuccess: (restored) => {
-          notifications.show({ color: 'teal', title: `Version ${version.version} restored`, message: `Published as version ${restored.published?.version ?? ''}.` })
+          notifications.show({ color: 'teal', title: `Version ${version.version} restored`, message: `Published as version ${restored.published?.version ?? ''}.${settledText(restored.settled)}` })
           onClose()
         },
         onError: (error) => notifications.show({ color: 'red', title: 'Could not restore', message: errorMessage(error) }),
@@ -59,12 +62,19 @@ function VersionModal({ document, version, onClose }: { document: ConfigDocument
             ) : null}
           </>
         )}
+        {restorable && work ? <OpenWorkQuestions work={work} answer={answer} onChange={setAnswer} runsVerb="Let them finish on the version they started with" /> : null}
         {restorable ? (
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Close
             </Button>
-            <Button leftSection={<IconRestore size={16} />} onClick={onRestore} loading={restore.isPending} disabled={full.isPending || (live !== null && changes.length === 0)} data-testid="config-restore-confirm">
+            <Button
+              leftSection={<IconRestore size={16} />}
+              onClick={onRestore}
+              loading={restore.isPending}
+              disabled={full.isPending || (live !== null && changes.length === 0) || (work !== null && !openWorkAnswered(work, answer))}
+              data-testid="config-restore-confirm"
+            >
               Restore as a new version
             </Button>
           </Group>

@@ -1,67 +1,31 @@
 /** The playbook actions that need a decision: publish a draft, pause (both ask what happens to work under way), and run by hand. */
 import { useMemo, useState } from 'react'
-import { Alert, Button, Group, Loader, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, type MultiSelectProps } from '@mantine/core'
+import { Alert, Button, Group, Loader, Modal, MultiSelect, Select, Stack, Text, TextInput, type MultiSelectProps } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { IconPlayerPause, IconPlayerPlay, IconRocket } from '@tabler/icons-react'
 import { useQuery } from '@tanstack/react-query'
 import { errorMessage } from '../../api/client'
-import { useConfigDocument } from '../../api/config'
+import { useConfigDocument, type OpenWorkAnswer } from '../../api/config'
 import { accountsApi } from '../../api/endpoints'
 import { usePausePlaybook, usePlaybooks, usePublishPlaybook, useRunPlaybook, type OpenWorkChoice, type PlaybookSummary } from '../../api/playbooks'
 import { pluralize } from '../../lib/format'
 import { BodyChanges } from '../config/config-parts'
+import { OpenWorkQuestions, settledText } from '../config/open-work-questions'
 import { diffBodies } from '../config/yaml-tools'
 import { PLAYBOOK_KIND } from './playbook-parts'
 
-type Choice = { openRuns: OpenWorkChoice['openRuns'] | null; openTasks: OpenWorkChoice['openTasks'] | null }
+type Choice = OpenWorkAnswer
 
-/** Both questions, unanswered until the person answers them (no silent default for work under way). */
-function OpenWorkQuestions({ playbook, choice, onChange, runsVerb }: { playbook: PlaybookSummary; choice: Choice; onChange: (choice: Choice) => void; runsVerb: string }) {
-  return (
-    <Stack gap="md">
-      <Radio.Group
-        label={`Runs under way (${formatCount(playbook.runs.open, 'run')})`}
-        description="Runs that started and have steps still to take, e.g. waiting on a wait step."
-        value={choice.openRuns}
-        onChange={(value) => onChange({ ...choice, openRuns: value as OpenWorkChoice['openRuns'] })}
-        withAsterisk
-        data-testid="open-runs-choice"
-      >
-        <Stack gap={6} mt={6}>
-          <Radio value="continue" label={runsVerb} data-testid="open-runs-continue" />
-          <Radio value="cancel" label="Cancel them" data-testid="open-runs-cancel" />
-        </Stack>
-      </Radio.Group>
-      <Radio.Group
-        label={`Open tasks this playbook made (${formatCount(playbook.openTasks, 'task')})`}
-        value={choice.openTasks}
-        onChange={(value) => onChange({ ...choice, openTasks: value as OpenWorkChoice['openTasks'] })}
-        withAsterisk
-        data-testid="open-tasks-choice"
-      >
-        <Stack gap={6} mt={6}>
-          <Radio value="keep" label="Keep them" data-testid="open-tasks-keep" />
-          <Radio value="dismiss" label="Dismiss them (the reason names this change)" data-testid="open-tasks-dismiss" />
-        </Stack>
-      </Radio.Group>
-    </Stack>
-  )
-}
+const workOf = (playbook: PlaybookSummary) => ({ runs: playbook.runs.open, tasks: playbook.openTasks })
 
-const formatCount = (count: number, noun: string) => pluralize(count, noun)
-
+/** Both questions are asked here whatever the counts (the counts shown may be a moment old). */
 const answered = (choice: Choice): OpenWorkChoice | null => (choice.openRuns && choice.openTasks ? { openRuns: choice.openRuns, openTasks: choice.openTasks } : null)
-
-function settledText(result: { runsCancelled: number; tasksDismissed: number }): string {
-  const parts = [result.runsCancelled > 0 ? `${formatCount(result.runsCancelled, 'run')} cancelled` : null, result.tasksDismissed > 0 ? `${formatCount(result.tasksDismissed, 'task')} dismissed` : null].filter(Boolean)
-  return parts.length > 0 ? ` ${parts.join(', ')}.` : ''
-}
 
 export function PublishPlaybookModal({ playbook, onClose }: { playbook: PlaybookSummary; onClose: () => void }) {
   const publish = usePublishPlaybook()
   const document = useConfigDocument(PLAYBOOK_KIND, playbook.key)
-  const [choice, setChoice] = useState<Choice>({ openRuns: null, openTasks: null })
+  const [choice, setChoice] = useState<Choice>({})
   const [comment, setComment] = useState('')
   const draft = document.data?.draft
   const published = document.data?.published
@@ -93,7 +57,7 @@ export function PublishPlaybookModal({ playbook, onClose }: { playbook: Playbook
         ) : (
           <Text size="sm">This is the first published version.</Text>
         )}
-        {published ? <OpenWorkQuestions playbook={playbook} choice={choice} onChange={setChoice} runsVerb={`Let them finish on version ${published.version}`} /> : null}
+        {published ? <OpenWorkQuestions work={workOf(playbook)} answer={choice} onChange={setChoice} runsVerb={`Let them finish on version ${published.version}`} askAll /> : null}
         <TextInput label="Comment" placeholder="What changed and why" value={comment} onChange={(event) => setComment(event.currentTarget.value)} />
         {publish.isError ? (
           <Alert color="red" variant="light" title="Not published">
@@ -121,7 +85,7 @@ export function PublishPlaybookModal({ playbook, onClose }: { playbook: Playbook
 
 export function PausePlaybookModal({ playbook, onClose }: { playbook: PlaybookSummary; onClose: () => void }) {
   const pause = usePausePlaybook()
-  const [choice, setChoice] = useState<Choice>({ openRuns: null, openTasks: null })
+  const [choice, setChoice] = useState<Choice>({})
   const ready = answered(choice)
   const onPause = () => {
     if (!ready) return
@@ -139,7 +103,7 @@ export function PausePlaybookModal({ playbook, onClose }: { playbook: PlaybookSu
     <Modal opened onClose={onClose} size="lg" title={<Text fw={700}>Pause {playbook.name}</Text>} data-testid="playbook-pause-modal">
       <Stack gap="md">
         <Text size="sm">While paused, nothing triggers it: events that happen meanwhile do not start runs when you resume.</Text>
-        <OpenWorkQuestions playbook={playbook} choice={choice} onChange={setChoice} runsVerb="Let them continue" />
+        <OpenWorkQuestions work={workOf(playbook)} answer={choice} onChange={setChoice} runsVerb="Let them continue" askAll />
         {pause.isError ? (
           <Alert color="red" variant="light" title="Not paused">
             {errorMessage(pause.error)}
@@ -204,7 +168,7 @@ export function RunPlaybookModal({ playbook, onClose }: { playbook: PlaybookSumm
       { key: playbook.key, accountIds },
       {
         onSuccess: (result) => {
-          notifications.show({ color: 'teal', title: 'Runs started', message: `${playbook.name}: ${formatCount(result.started, 'run')} started. They appear in the run log as they go.` })
+          notifications.show({ color: 'teal', title: 'Runs started', message: `${playbook.name}: ${pluralize(result.started, 'run')} started. They appear in the run log as they go.` })
           onClose()
         },
       },
