@@ -152,6 +152,9 @@ export function pgErrorCode(error: unknown): string | undefined {
 }
 
 /** Runs a drizzle SQL fragment and returns plain rows, the same shape on both drivers. */
+/** A value as a jsonb parameter (e.g. rows for jsonb_to_recordset). */
+export const jsonb = (value: unknown): SQL => sql`${JSON.stringify(value)}::jsonb`
+
 export async function queryRows<Row extends Record<string, unknown>>(db: Db, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as unknown as { rows: Row[] }
   return result.rows

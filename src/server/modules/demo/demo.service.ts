@@ -15,6 +15,7 @@ import { demoCompany, newWorldCounters, planWorld, simulateAccounts, type Accoun
 import { backfillStageHistory } from '../journeys'
 import { backfillDailyCounts } from '../segments'
 import { backfillHealthSnapshots, sweepHealth } from '../health'
+import { reconstructPlaybookHistory } from '../playbooks'
 
 export type DemoParams = {
   accounts: number
@@ -214,7 +215,8 @@ export async function deleteWorkspaceBySlug(db: Db, slug: string): Promise<boole
 /**
  * A new demo workspace's past, reconstructed once its product usage is in: stage history over the
  * last half year (so the journey map has conversion and time in stage), weekly segment, tier
- * and stage counts and weekly health snapshots over the last quarter (so trends do not start today).
+ * and stage counts and weekly health snapshots over the last quarter (so trends do not start today),
+ * and the runs and tasks of the health-band playbooks over those snapshots (so their effect can be measured).
  */
 export async function reconstructDemoHistory(db: Db, params: { workspaceId: string }): Promise<void> {
   await backfillStageHistory(db, { workspaceId: params.workspaceId })
@@ -222,4 +224,6 @@ export async function reconstructDemoHistory(db: Db, params: { workspaceId: stri
   // Health: today's scores, then weekly snapshots of the last quarter (trends, movers, backtests).
   await sweepHealth(db, { workspaceId: params.workspaceId })
   await backfillHealthSnapshots(db, { workspaceId: params.workspaceId, days: 91, stepDays: 7 })
+  // What the shipped risk play did over that quarter, and how the CSMs worked its tasks.
+  await reconstructPlaybookHistory(db, { workspaceId: params.workspaceId })
 }

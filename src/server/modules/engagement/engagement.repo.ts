@@ -1,9 +1,8 @@
 /** Queries of the engagement module; every one filtered by workspace. Reads accounts, users, touchpoints and tier memberships by table name. */
 import { sql, type SQL } from 'drizzle-orm'
-import { queryRows, type Db } from '../../platform/db'
+import { jsonb, queryRows, type Db } from '../../platform/db'
 import { engagementRoundRobin } from './engagement.tables'
 
-const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
 const uuidList = (ids: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`
 
 export type BookRow = { owner_id: string | null; tier: string; accounts: number; arr: number }

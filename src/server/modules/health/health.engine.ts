@@ -12,7 +12,7 @@
  */
 import os from 'node:os'
 import { sql } from 'drizzle-orm'
-import { queryRows, type Db } from '../../platform/db'
+import { jsonb, queryRows, type Db } from '../../platform/db'
 import type { AccountFacts } from '../../../shared/conditions'
 import { loadAccountFacts, todayUtc } from '../conditions'
 import { listPublishedDocuments } from '../config'
@@ -223,7 +223,6 @@ function scoreBatch(inputs: Inputs, scorecards: PublishedScorecard[], accountIds
   return results
 }
 
-const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
 
 export type WriteResult = { accounts: number; changed: number; bandChanged: number }
 
@@ -257,7 +256,7 @@ export async function recomputeAccounts(
   const written = await queryRows<{ account_id: string; old_score: number | null; old_band: HealthBand | null; had: boolean }>(
     tx,
     sql`WITH input AS (
-          SELECT * FROM jsonb_to_recordset(${json(rows)}) AS r("accountId" uuid, "scorecardKey" text, "scorecardVersion" int, "score" numeric, "band" text, "measures" jsonb)),
+          SELECT * FROM jsonb_to_recordset(${jsonb(rows)}) AS r("accountId" uuid, "scorecardKey" text, "scorecardVersion" int, "score" numeric, "band" text, "measures" jsonb)),
         previous AS (
           SELECT h.account_id, h.score, h.band FROM health_scores h WHERE h.workspace_id = ${ws} AND h.account_id IN (SELECT "accountId" FROM input)),
         upserted AS (
@@ -275,7 +274,7 @@ export async function recomputeAccounts(
   await tx.execute(sql`
     INSERT INTO health_snapshots (workspace_id, account_id, day, scorecard_key, scorecard_version, score, band, measures)
     SELECT ${ws}, r."accountId", ${params.day}::date, r."scorecardKey", r."scorecardVersion", r."score", r."band", r."measures"
-    FROM jsonb_to_recordset(${json(rows)}) AS r("accountId" uuid, "scorecardKey" text, "scorecardVersion" int, "score" numeric, "band" text, "measures" jsonb)
+    FROM jsonb_to_recordset(${jsonb(rows)}) AS r("accountId" uuid, "scorecardKey" text, "scorecardVersion" int, "score" numeric, "band" text, "measures" jsonb)
     WHERE r."accountId" = ANY(${idArray(writtenIds)})
     ON CONFLICT (workspace_id, account_id, day) DO UPDATE SET scorecard_key = excluded.scorecard_key, scorecard_version = excluded.scorecard_version,
       score = excluded.score, band = excluded.band, measures = excluded.measures`)
@@ -417,7 +416,7 @@ export async function backfillHealthSnapshots(db: Db, params: { workspaceId: str
       await db.execute(sql`
         INSERT INTO health_snapshots (workspace_id, account_id, day, scorecard_key, scorecard_version, score, band, measures)
         SELECT ${ws}, r."accountId", ${day}::date, r."scorecardKey", r."scorecardVersion", r."score", r."band", r."measures"
-        FROM jsonb_to_recordset(${json(rows)}) AS r("accountId" uuid, "scorecardKey" text, "scorecardVersion" int, "score" numeric, "band" text, "measures" jsonb)
+        FROM jsonb_to_recordset(${jsonb(rows)}) AS r("accountId" uuid, "scorecardKey" text, "scorecardVersion" int, "score" numeric, "band" text, "measures" jsonb)
         ON CONFLICT DO NOTHING`)
     }
     samples++

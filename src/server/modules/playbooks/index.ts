@@ -5,3 +5,4 @@ export { consumeEventsForPlaybooks, sweepScheduledPlaybooks, runPlaybookByHand, 
 export { listPlaybooks, listRuns, playbookEffect, dryRunPlaybook, setPlaybookStatus } from './playbooks.service'
 export { playbookRoutes } from './playbooks.routes'
 export { playbookJobs } from './jobs'
+export { reconstructPlaybookHistory, type PlaybookHistoryResult } from './playbooks.history'

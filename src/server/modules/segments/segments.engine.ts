@@ -11,7 +11,7 @@
  * transaction that took the accounts off the queue.
  */
 import { sql, type SQL } from 'drizzle-orm'
-import { pgErrorCode, queryRows, type Db } from '../../platform/db'
+import { jsonb, pgErrorCode, queryRows, type Db } from '../../platform/db'
 import { evaluateCondition, type Condition } from '../../../shared/conditions'
 import { accountFactsQuery, compileCondition, loadAccountFacts, todayUtc } from '../conditions'
 import { listPublishedDocuments, getPublishedDocument } from '../config'
@@ -201,7 +201,6 @@ export async function applyVerdicts(tx: Db, params: { workspaceId: string; verdi
   return { accounts: ids.length, entered, exited: changes.length - entered }
 }
 
-const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
 
 export async function writeMembershipChanges(
   tx: Db,
@@ -217,27 +216,27 @@ export async function writeMembershipChanges(
   // Set-based statements over JSON arrays: one round trip each, however many accounts changed.
   if (params.removals.length > 0) {
     await tx.execute(sql`
-      DELETE FROM account_memberships m USING jsonb_to_recordset(${json(params.removals)}) AS r("family" text, "accountId" uuid, "groupKey" text)
+      DELETE FROM account_memberships m USING jsonb_to_recordset(${jsonb(params.removals)}) AS r("family" text, "accountId" uuid, "groupKey" text)
       WHERE m.workspace_id = ${ws} AND m.family = r."family" AND m.account_id = r."accountId" AND m.group_key = r."groupKey"`)
   }
   if (params.additions.length > 0) {
     await tx.execute(sql`
       INSERT INTO account_memberships (workspace_id, family, account_id, group_key, computed_key, source)
       SELECT ${ws}, r."family", r."accountId", r."groupKey", r."computedKey", coalesce(r."source", 'rule')
-      FROM jsonb_to_recordset(${json(params.additions)}) AS r("family" text, "accountId" uuid, "groupKey" text, "computedKey" text, "source" text)
+      FROM jsonb_to_recordset(${jsonb(params.additions)}) AS r("family" text, "accountId" uuid, "groupKey" text, "computedKey" text, "source" text)
       ON CONFLICT DO NOTHING`)
   }
   if (params.recomputed.length > 0) {
     await tx.execute(sql`
       UPDATE account_memberships m SET computed_key = r."computedKey"
-      FROM jsonb_to_recordset(${json(params.recomputed)}) AS r("accountId" uuid, "computedKey" text)
+      FROM jsonb_to_recordset(${jsonb(params.recomputed)}) AS r("accountId" uuid, "computedKey" text)
       WHERE m.workspace_id = ${ws} AND m.family = 'stage' AND m.account_id = r."accountId"`)
   }
   if (params.changes.length > 0) {
     await tx.execute(sql`
       INSERT INTO account_membership_changes (workspace_id, account_id, family, group_key, change, source, reason, actor_id)
       SELECT ${ws}, r."accountId", r."family", r."groupKey", r."change", r."source", r."reason", r."actorId"
-      FROM jsonb_to_recordset(${json(params.changes)}) AS r("accountId" uuid, "family" text, "groupKey" text, "change" text, "source" text, "reason" text, "actorId" uuid)`)
+      FROM jsonb_to_recordset(${jsonb(params.changes)}) AS r("accountId" uuid, "family" text, "groupKey" text, "change" text, "source" text, "reason" text, "actorId" uuid)`)
   }
 }
 
@@ -343,7 +342,7 @@ export async function refreshDailyCounts(db: Db, params: { workspaceId: string; 
   await db.execute(sql`
     INSERT INTO membership_daily_counts (workspace_id, family, group_key, day, accounts, arr)
     SELECT ${params.workspaceId}, g."family", g."groupKey", ${params.day}::date, coalesce(c.accounts, 0), coalesce(c.arr, 0)
-    FROM jsonb_to_recordset(${json(groups)}) AS g("family" text, "groupKey" text)
+    FROM jsonb_to_recordset(${jsonb(groups)}) AS g("family" text, "groupKey" text)
     LEFT JOIN (
       SELECT m.family, m.group_key, count(*)::int AS accounts, sum(a.arr) AS arr
       FROM account_memberships m JOIN accounts a ON a.workspace_id = m.workspace_id AND a.id = m.account_id
@@ -431,7 +430,7 @@ export async function backfillDailyCounts(db: Db, params: { workspaceId: string;
     await db.execute(sql`
       INSERT INTO membership_daily_counts (workspace_id, family, group_key, day, accounts, arr)
       SELECT ${params.workspaceId}, g."family", g."groupKey", ${day}::date, g."accounts", g."arr"
-      FROM jsonb_to_recordset(${json(groups)}) AS g("family" text, "groupKey" text, "accounts" int, "arr" numeric)
+      FROM jsonb_to_recordset(${jsonb(groups)}) AS g("family" text, "groupKey" text, "accounts" int, "arr" numeric)
       ON CONFLICT DO NOTHING`)
     points++
   }
