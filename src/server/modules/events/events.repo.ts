@@ -14,13 +14,13 @@ export type InboxCall = {
   c: Record<string, unknown>
 }
 
-/** One statement for the whole batch: the rows travel as one JSON parameter. */
-export async function insertInbox(db: Db, params: { workspaceId: string; sourceKeyId: string | null; receivedAt: Date; calls: InboxCall[] }) {
-  if (params.calls.length === 0) return
+/** One statement for the whole batch: the rows (each an InboxCall as JSON) travel as one JSON parameter. */
+export async function insertInbox(db: Db, params: { workspaceId: string; sourceKeyId: string | null; receivedAt: Date; callsJson: string[] }) {
+  if (params.callsJson.length === 0) return
   await db.execute(sql`
     INSERT INTO event_inbox (workspace_id, message_id, type, event, user_id, anonymous_id, group_id, occurred_at, received_at, properties, context, source_key_id)
     SELECT ${params.workspaceId}::uuid, x.m, x.t, x.e, x.u, x.a, x.g, x.o, ${params.receivedAt.toISOString()}::timestamptz, x.p, x.c, ${params.sourceKeyId}::uuid
-    FROM jsonb_to_recordset(${JSON.stringify(params.calls)}::jsonb) AS x(m text, t text, e text, u text, a text, g text, o timestamptz, p jsonb, c jsonb)`)
+    FROM jsonb_to_recordset(${`[${params.callsJson.join(',')}]`}::jsonb) AS x(m text, t text, e text, u text, a text, g text, o timestamptz, p jsonb, c jsonb)`)
 }
 
 // drizzle spreads a JS array into one parameter per element; a JSON text stays one parameter.

@@ -22,17 +22,12 @@ const asObject = (value: unknown): Record<string, unknown> | undefined =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
 
 /**
- * Validates one Segment call and turns it into an inbox row. Timestamps are corrected for the
- * client's clock as the Segment spec does: timestamp + (receivedAt − sentAt).
+ * Validates one Segment call and turns it into an inbox row (and its JSON, which the insert sends as
+ * is). Timestamps are corrected for the client's clock as the Segment spec does: timestamp + (receivedAt − sentAt).
  */
-export function normaliseCall(raw: unknown, options: Normalise): { call: repo.InboxCall } | { errors: FieldError[] } {
+export function normaliseCall(raw: unknown, options: Normalise): { call: repo.InboxCall; json: string } | { errors: FieldError[] } {
   const prefix = options.fieldPrefix
-  const serialised = JSON.stringify(raw) ?? ''
-  if (Buffer.byteLength(serialised) > MAX_EVENT_BYTES) {
-    return { errors: [{ field: prefix.replace(/\.$/, '') || 'body', message: `event is larger than ${MAX_EVENT_BYTES / 1024} KB` }] }
-  }
-  // PostgreSQL's jsonb cannot hold NUL characters; refuse the one event instead of the whole batch.
-  if (serialised.includes('\\u0000')) return { errors: [{ field: prefix.replace(/\.$/, '') || 'body', message: 'contains a NUL (\\u0000) character' }] }
+  const whole = prefix.replace(/\.$/, '') || 'body'
   const parsed = SegmentCallSchema.safeParse(raw)
   if (!parsed.success) {
     return { errors: parsed.error.issues.map((issue) => ({ field: `${prefix}${issue.path.join('.')}` || 'body', message: issue.message })) }
@@ -55,20 +50,23 @@ export function normaliseCall(raw: unknown, options: Normalise): { call: repo.In
   const contextGroup = asObject(context)?.groupId
   const groupId = call.groupId ?? (typeof contextGroup === 'string' || typeof contextGroup === 'number' ? String(contextGroup) : null)
   const properties = (type === 'identify' || type === 'group' ? call.traits ?? asObject(asObject(context)?.traits) : call.properties) ?? {}
-
-  return {
-    call: {
-      m: call.messageId ?? `bosun-${crypto.randomUUID()}`,
-      t: type,
-      e: type === 'track' ? (call.event ?? null) : type === 'page' || type === 'screen' ? (call.name ?? null) : null,
-      u: call.userId ?? null,
-      a: call.anonymousId ?? null,
-      g: groupId,
-      o: new Date(occurredAt).toISOString(),
-      p: type === 'alias' ? { ...properties, previousId: call.previousId } : properties,
-      c: context,
-    },
+  const row: repo.InboxCall = {
+    m: call.messageId ?? `bosun-${crypto.randomUUID()}`,
+    t: type,
+    e: type === 'track' ? (call.event ?? null) : type === 'page' || type === 'screen' ? (call.name ?? null) : null,
+    u: call.userId ?? null,
+    a: call.anonymousId ?? null,
+    g: groupId,
+    o: new Date(occurredAt).toISOString(),
+    p: type === 'alias' ? { ...properties, previousId: call.previousId } : properties,
+    c: context,
   }
+  // The limit is on what is stored (its properties and context); UTF-8 takes at most 3 bytes per UTF-16 unit.
+  const json = JSON.stringify(row)
+  if (json.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(json) > MAX_EVENT_BYTES) return { errors: [{ field: whole, message: `event is larger than ${MAX_EVENT_BYTES / 1024} KB` }] }
+  // PostgreSQL's jsonb cannot hold NUL characters; refuse the one event instead of the whole batch.
+  if (json.includes('\\u0000')) return { errors: [{ field: whole, message: 'contains a NUL (\\u0000) character' }] }
+  return { call: row, json }
 }
 
 /**
@@ -79,14 +77,16 @@ export async function ingestCalls(
   db: Db,
   params: { workspaceId: string; sourceKeyId: string | null; calls: unknown[]; options: Omit<Normalise, 'fieldPrefix'>; batch: boolean },
 ): Promise<IngestOutcome> {
-  const accepted: repo.InboxCall[] = []
+  const accepted: string[] = []
   const errors: FieldError[] = []
+  const options: Normalise = { ...params.options, fieldPrefix: '' }
   params.calls.forEach((raw, index) => {
-    const result = normaliseCall(raw, { ...params.options, fieldPrefix: params.batch ? `batch[${index}].` : '' })
-    if ('call' in result) accepted.push(result.call)
+    if (params.batch) options.fieldPrefix = `batch[${index}].`
+    const result = normaliseCall(raw, options)
+    if ('call' in result) accepted.push(result.json)
     else errors.push(...result.errors)
   })
-  await repo.insertInbox(db, { workspaceId: params.workspaceId, sourceKeyId: params.sourceKeyId, receivedAt: params.options.receivedAt, calls: accepted })
+  await repo.insertInbox(db, { workspaceId: params.workspaceId, sourceKeyId: params.sourceKeyId, receivedAt: params.options.receivedAt, callsJson: accepted })
   return { accepted: accepted.length, errors }
 }
 

@@ -137,6 +137,25 @@ describe('Segment-compatible ingestion', () => {
     expect(((await response.json()) as Problem).errors?.[0]?.field).toBe('body')
   })
 
+  it('refuses, inside a batch, one call over 32 KB, one with a NUL and one whose properties are not an object, and keeps the rest', async () => {
+    const response = await send('/v1/batch', {
+      batch: [
+        { type: 'track', userId: 'lim-1', event: 'Big', properties: { blob: 'z'.repeat(33 * 1024) } },
+        { type: 'track', userId: 'lim-1', event: 'Nul', properties: { note: 'a\u0000b' } },
+        { type: 'track', userId: 'lim-1', event: 'List', properties: ['not', 'an', 'object'] },
+        { type: 'track', userId: 'lim-1', event: 'Fine', properties: { ok: true }, context: { library: { name: 'x' } } },
+      ],
+    })
+    expect(response.status).toBe(400)
+    expect(response.headers.get('bosun-accepted')).toBe('1')
+    const problem = (await response.json()) as Problem
+    expect(problem.errors).toEqual([
+      { field: 'batch[0]', message: 'event is larger than 32 KB' },
+      { field: 'batch[1]', message: 'contains a NUL (\\u0000) character' },
+      { field: 'batch[2].properties', message: 'must be a JSON object' },
+    ])
+  })
+
   it('answers 429 with RateLimit headers once a key exceeds its own limit', async () => {
     const { key } = await createApiKey(ctx.handle.db, { workspaceId: acme.id, name: 'tiny', scopes: ['ingest'], rateLimitPerSecond: 1, actor: { kind: 'system', label: 'test' } })
     const responses = await Promise.all(Array.from({ length: 20 }, () => send('/v1/track', { userId: 'r', event: 'Tick' }, key)))
