@@ -477,11 +477,11 @@ async function churnTrainer(): Promise<((db: Db, workspaceId: string) => Promise
   const { insertModelRun, runQueuedTraining, trainWorkspaceChurnModel } = churn
   if (typeof insertModelRun === 'function' && typeof runQueuedTraining === 'function') {
     return async (db, workspaceId) => {
-      const modelId = await (insertModelRun as (db: Db, params: { workspaceId: string; trigger: 'manual'; requestedBy: null; horizonDays: number }) => Promise<string>)(db, {
+      // The model predicts churn before each account's next renewal (its result carries the target).
+      const modelId = await (insertModelRun as (db: Db, params: { workspaceId: string; trigger: 'manual'; requestedBy: null }) => Promise<string>)(db, {
         workspaceId,
         trigger: 'manual',
         requestedBy: null,
-        horizonDays: 90,
       })
       const result = await (runQueuedTraining as (db: Db, params: { workspaceId: string; modelId: string; onProgress: (message: string) => void }) => Promise<unknown>)(db, {
         workspaceId,

@@ -64,3 +64,47 @@ describe('bosun churn evaluate', () => {
     })
   }, 180_000)
 })
+
+describe('bosun churn train', () => {
+  it('trains the demo workspace now: progress on stderr, one JSON line with the model and its target', async () => {
+    await run(process.execPath, [bin, 'demo', '--accounts', '300', '--months', '12', '--no-usage'], { env, timeout: 240_000 })
+    const { stdout, stderr } = await run(process.execPath, [bin, 'churn', 'train'], { env, timeout: 240_000 })
+    const lines = stdout.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    const result = JSON.parse(lines[0]) as Record<string, unknown>
+    expect(Object.keys(result)).toEqual(['modelId', 'kind', 'auc', 'healthAuc', 'accountsScored', 'seconds', 'target'])
+    expect(['logistic_regression', 'gradient_boosted_trees', 'blend']).toContain(result.kind)
+    expect(result.accountsScored).toBeGreaterThan(100)
+    expect(typeof result.auc).toBe('number')
+    // Every demo account has subscriptions: no example falls back to the fixed window.
+    expect(result.target).toMatchObject({ kind: 'before_next_renewal', graceDays: 30, fallbackDays: 365, examples: { fallback: 0 }, scored: { renewal: result.accountsScored, fallback: 0 } })
+    expect(stderr).toContain('training the churn model of workspace demo')
+    expect(stderr).toMatch(/examples on \d+ prediction days/)
+  }, 480_000)
+
+  it('exits non-zero, saying why, when the workspace has too little history or does not exist', async () => {
+    await run(process.execPath, [bin, 'demo', '--accounts', '3', '--months', '1', '--no-usage', '--workspace', 'tiny'], { env, timeout: 240_000 })
+    await expect(run(process.execPath, [bin, 'churn', 'train', '--workspace', 'tiny'], { env, timeout: 240_000 })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('workspace tiny: no model trained: not enough history'),
+    })
+    await expect(run(process.execPath, [bin, 'churn', 'train', '--workspace', 'nope'], { env, timeout: 240_000 })).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no workspace with slug nope'),
+    })
+  }, 480_000)
+
+  it.skipIf(Boolean(process.env.DATABASE_URL))('refuses while a running server owns the PGlite data directory', async () => {
+    const lock = path.join(dataDir, 'bosun.lock')
+    // This test process stands in for the server: a live pid in the lock file.
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, port: 45_555, controlToken: 'test', startedAt: new Date().toISOString() }))
+    try {
+      await expect(run(process.execPath, [bin, 'churn', 'train'], { env, timeout: 120_000 })).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/Bosun \(pid \d+, http:\/\/127\.0\.0\.1:45555\) owns the data directory .*Retrain from the running server/),
+      })
+    } finally {
+      fs.rmSync(lock, { force: true })
+    }
+  })
+})

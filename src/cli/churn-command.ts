@@ -1,11 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander'
-import { evaluateChurnCsv, type EvaluateCsvDetails, type EvaluateCsvParams } from '../server/modules/churn'
+import { evaluateChurnCsv, getModel, requestTraining, runQueuedTraining, type EvaluateCsvDetails, type EvaluateCsvParams, type TrainResult } from '../server/modules/churn'
+import { findWorkspaceBySlug, listWorkspaces } from '../server/modules/workspaces'
 import { loadConfig } from '../server/platform/config'
 import { readDataDirOwner } from '../server/platform/data-dir-lock'
-import { migrateDb, openDb } from '../server/platform/db'
+import { migrateDb, openDb, type Db } from '../server/platform/db'
 import { withDatabase } from './admin-client'
 
 type EvaluateOptions = { csv: string; id: string; label: string; splitColumn: string; positive?: string; keep: boolean; seed: number }
+type TrainOptions = { workspace?: string; fallbackDays?: number }
 
 const log = (message: string) => process.stderr.write(`${message}\n`)
 
@@ -29,9 +31,70 @@ async function evaluate(params: EvaluateCsvParams): Promise<EvaluateCsvDetails> 
   }
 }
 
-/** `bosun churn evaluate`: validation of the churn model on a labelled CSV with a train/test split column. */
+/** The named workspace; else the only one, or `demo` among several. */
+async function trainingWorkspace(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
+  if (slug) {
+    const workspace = await findWorkspaceBySlug(db, slug)
+    if (!workspace) throw new Error(`workspace: no workspace with slug ${slug}`)
+    return { id: workspace.id, slug: workspace.slug }
+  }
+  const workspaces = await listWorkspaces(db)
+  const chosen = workspaces.length === 1 ? workspaces[0] : workspaces.find((workspace) => workspace.slug === 'demo')
+  if (chosen) return { id: chosen.id, slug: chosen.slug }
+  throw new Error(
+    `workspace: ${workspaces.length === 0 ? 'there is no workspace yet' : `there are several workspaces (${workspaces.map((workspace) => workspace.slug).join(', ')}): name one with --workspace`}`,
+  )
+}
+
+/**
+ * Trains in this process, as the `churn.train` job does (a card in status training, then the run),
+ * so the new model becomes the current one for the server too. A PGlite data dir owned by a running
+ * server cannot be opened by a second process, and the server has no CLI operation for a
+ * minutes-long training: retraining then goes through the server (web app or API).
+ */
+async function train(options: TrainOptions): Promise<TrainResult> {
+  const config = loadConfig()
+  const owner = config.databaseUrl ? null : readDataDirOwner(config.dataDir)
+  if (owner) {
+    throw new Error(
+      `Bosun (pid ${owner.pid}${owner.port ? `, http://127.0.0.1:${owner.port}` : ''}) owns the data directory ${config.dataDir}, which no second process may open. ` +
+        'Retrain from the running server (Retrain on the Churn risk page, or POST /api/v1/churn/models/train), or stop it and run this again.',
+    )
+  }
+  return withDatabase(async (db) => {
+    const workspace = await trainingWorkspace(db, options.workspace)
+    log(`training the churn model of workspace ${workspace.slug} (churn before each account's next renewal)`)
+    const modelId = await requestTraining(db, { workspaceId: workspace.id, requestedBy: 'bosun CLI', fallbackDays: options.fallbackDays, trigger: 'manual' })
+    const result = await runQueuedTraining(db, { workspaceId: workspace.id, modelId, onProgress: log })
+    if (result) return result
+    // Not enough history: the run wrote why on the model card.
+    const card = await getModel(db, { workspaceId: workspace.id, modelId })
+    throw new Error(`workspace ${workspace.slug}: no model trained: ${card.error ?? 'training did not finish'}`)
+  })
+}
+
+const wholeNumber = (name: string, min: number, max: number) => (value: string) => {
+  const parsed = Number(value)
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`)
+  return parsed
+}
+
+/** `bosun churn evaluate`: validation of the churn model on a labelled CSV with a train/test split column; `bosun churn train`: the workspace model now. */
 export function registerChurnCommand(program: Command) {
   const churn = program.command('churn').description('Churn-risk model')
+  churn
+    .command('train')
+    .description(
+      "Train the workspace's churn model now (churn before each account's next renewal) and score every active account; progress on stderr, then one JSON line {modelId, kind, auc, healthAuc, accountsScored, seconds, target}",
+    )
+    .option('--workspace <slug>', 'workspace (default: the only one, or demo)')
+    .option('--fallback-days <n>', 'for accounts without any renewal date: churn within this many days (default 365)', wholeNumber('fallback-days', 30, 730))
+    .action(async (options: TrainOptions) => {
+      const result = await train(options)
+      log(`done in ${result.seconds.toFixed(1)} s`)
+      const { modelId, kind, auc, healthAuc, accountsScored, seconds, target } = result
+      process.stdout.write(`${JSON.stringify({ modelId, kind, auc, healthAuc, accountsScored, seconds, target })}\n`)
+    })
   churn
     .command('evaluate')
     .description('Import a labelled CSV into a scratch workspace, train on the "train" rows, score the "test" rows; prints one JSON line {auc, pr_auc, brier, model, rows_train, rows_test}')

@@ -4,6 +4,11 @@ import { api } from './client'
 
 export type ChurnDriver = { feature: string; label: string; contribution: number; value: string | number | null }
 export type ChurnCalibrationBin = { meanPredicted: number; observedRate: number; count: number }
+export type ChurnWindowCounts = { renewal: number; fallback: number }
+/** What a model predicts: churn before the next renewal (plus grace; a fixed window without a renewal date), or for older models churn within `days`. */
+export type ChurnTarget =
+  | { kind: 'before_next_renewal'; graceDays: number; fallbackDays: number; examples: ChurnWindowCounts | null; scored: ChurnWindowCounts | null }
+  | { kind: 'within_days'; days: number }
 
 export type ChurnModelCard = {
   id: string
@@ -12,7 +17,9 @@ export type ChurnModelCard = {
   createdAt: string
   trainedAt: string | null
   asOf: string | null
+  /** Deprecated: see target. */
   horizonDays: number
+  target: ChurnTarget
   kind: string | null
   features: { key: string; label: string }[]
   candidates: { kind: string; cvAuc: number; detail: string }[]
@@ -40,7 +47,7 @@ export type ChurnModelCard = {
 }
 
 export type ChurnRiskList = {
-  model: { id: string; kind: string | null; trainedAt: string | null; horizonDays: number } | null
+  model: { id: string; kind: string | null; trainedAt: string | null; horizonDays: number; target: ChurnTarget } | null
   total: number
   items: { accountId: string; name: string; arr: number; renewalDate: string | null; ownerName: string | null; probability: number; drivers: ChurnDriver[] }[]
 }
@@ -50,8 +57,10 @@ export type AccountChurn = {
   probability: number | null
   drivers: ChurnDriver[]
   renewalDate: string | null
+  /** The renewal the probability is about (null: not scored, an older model, or no renewal date: the fallback window). */
+  nextRenewal: string | null
   scoredAt: string | null
-  model: { id: string; kind: string | null; trainedAt: string | null; horizonDays: number; auc: number | null } | null
+  model: { id: string; kind: string | null; trainedAt: string | null; horizonDays: number; target: ChurnTarget; auc: number | null } | null
 }
 
 const enc = encodeURIComponent

@@ -11,7 +11,7 @@ import { KpiCard } from '../components/kpi-card'
 import { PageHeader } from '../components/page-header'
 import { CardSkeleton, EmptyState, ErrorState, TableSkeleton } from '../components/query-state'
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../lib/format'
-import { CalibrationChart, DriverList, modelKindLabels, ProbabilityBadge } from './churn/churn-parts'
+import { CalibrationChart, DriverList, modelKindLabels, ProbabilityBadge, targetText } from './churn/churn-parts'
 
 const PAGE = 25
 const metric = (value: number | null | undefined, digits = 3) => (value === null || value === undefined ? '—' : value.toFixed(digits))
@@ -26,8 +26,8 @@ function ModelCard({ model }: { model: ChurnModelCard }) {
             {modelKindLabels[model.kind ?? ''] ?? model.kind}
           </Title>
           <Text size="xs" c="dimmed">
-            Trained {formatDateTime(model.trainedAt)} ({model.trigger === 'schedule' ? 'weekly schedule' : 'on demand'}) in {metric(model.seconds, 1)} s · predicts churn within {model.horizonDays} days ·{' '}
-            {formatNumber(model.accountsScored)} accounts scored
+            Trained {formatDateTime(model.trainedAt)} ({model.trigger === 'schedule' ? 'weekly schedule' : 'on demand'}) in {metric(model.seconds, 1)} s ·{' '}
+            <span data-testid="churn-target">predicts {targetText(model.target)}</span> · {formatNumber(model.accountsScored)} accounts scored
           </Text>
         </div>
       </Group>
@@ -71,6 +71,13 @@ function ModelCard({ model }: { model: ChurnModelCard }) {
           <Text size="xs">
             Holdout: {formatNumber(model.rowsHoldout)} account-days ({formatNumber(model.positivesHoldout)} churned), {formatDate(model.holdoutFrom)} – {formatDate(model.holdoutTo)}
           </Text>
+          {model.target.kind === 'before_next_renewal' && model.target.examples && (
+            <Text size="xs">
+              Label windows: {formatNumber(model.target.examples.renewal)} account-days up to their next renewal, {formatNumber(model.target.examples.fallback)} by the {model.target.fallbackDays}-day
+              fallback (no renewal date)
+              {model.target.scored ? `; scored now: ${formatNumber(model.target.scored.renewal)} against a renewal date, ${formatNumber(model.target.scored.fallback)} on the fallback` : ''}
+            </Text>
+          )}
           <Text size="sm" fw={600} mt="xs">
             Candidates (cross-validated AUC)
           </Text>
@@ -110,7 +117,7 @@ function RiskTable() {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Account</Table.Th>
-            <Table.Th ta="right">Churn probability</Table.Th>
+            <Table.Th ta="right">{risk.data.model?.target.kind === 'within_days' ? `Churn within ${risk.data.model.target.days} days` : 'Churn before renewal'}</Table.Th>
             <Table.Th ta="right">ARR</Table.Th>
             <Table.Th>Renewal</Table.Th>
             <Table.Th>Top drivers</Table.Th>
@@ -161,7 +168,7 @@ export default function ChurnPage() {
     <Stack gap="md">
       <PageHeader
         title="Churn risk"
-        description="A model trained on this workspace's own history: each active account's probability of churning, and why."
+        description="A model trained on this workspace's own history: each active account's probability of churning before its next renewal, and why."
         actions={
           canRetrain && (
             <Button

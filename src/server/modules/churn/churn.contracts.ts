@@ -8,6 +8,32 @@ const Driver = z.object({
   value: z.union([z.string(), z.number()]).nullable().describe("The account's value of the feature"),
 })
 
+const WindowCounts = z.object({ renewal: z.number().int().describe('Windows ending at the next renewal (plus grace)'), fallback: z.number().int().describe('Windows of fallbackDays (accounts without any renewal date)') })
+
+export const ChurnTargetSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('before_next_renewal').describe("Churn after the prediction day and before (or at) the account's next renewal in force on that day"),
+      graceDays: z.number().int().describe('A churn up to this many days after the renewal date still counts (lapsed renewals are often booked late)'),
+      fallbackDays: z.number().int().describe('Accounts without any renewal date (no subscription end, renewal date or renewal outcome): churn within this many days'),
+      examples: WindowCounts.nullable().describe('Training and holdout examples by how their label window was set; null until trained'),
+      scored: WindowCounts.nullable().describe('Scored accounts by how their window is set today; null until trained'),
+    }),
+    z.object({
+      kind: z.literal('within_days').describe('Models trained before the renewal target: churn within `days` days of the prediction day'),
+      days: z.number().int(),
+    }),
+  ])
+  .openapi('ChurnTarget')
+
+const ModelSummary = {
+  id: z.string(),
+  kind: z.string().nullable(),
+  trainedAt: z.string().nullable(),
+  horizonDays: z.number().int().describe('Deprecated: see target (the fallback window of before_next_renewal models; the window of within_days models)'),
+  target: ChurnTargetSchema,
+}
+
 export const ChurnModelCardSchema = z
   .object({
     id: z.string(),
@@ -16,7 +42,8 @@ export const ChurnModelCardSchema = z
     createdAt: z.string(),
     trainedAt: z.string().nullable(),
     asOf: z.string().nullable(),
-    horizonDays: z.number().int().describe('The model predicts churn within this many days'),
+    horizonDays: z.number().int().describe('Deprecated: see target (the fallback window of before_next_renewal models; the window of within_days models)'),
+    target: ChurnTargetSchema.describe('What the model predicts: churn before the next renewal (or, for older models, within a number of days)'),
     kind: z.string().nullable(),
     features: z.array(z.object({ key: z.string(), label: z.string() })),
     candidates: z.array(z.object({ kind: z.string(), cvAuc: z.number(), detail: z.string() })).describe('Every candidate model with its cross-validated AUC: why this kind won'),
@@ -49,7 +76,14 @@ export const ChurnModelCardSchema = z
 export const ChurnModelListSchema = z.object({ items: z.array(ChurnModelCardSchema) }).openapi('ChurnModelList')
 
 export const TrainBody = z.object({
-  horizonDays: z.number().int().min(30).max(365).optional().describe('Predict churn within this many days (default 90)'),
+  fallbackDays: z
+    .number()
+    .int()
+    .min(30)
+    .max(730)
+    .optional()
+    .describe("The model predicts churn before each account's next renewal; for accounts without any renewal date, churn within this many days (default 365)"),
+  horizonDays: z.number().int().min(30).max(730).optional().describe('Deprecated alias of fallbackDays'),
 })
 
 export const TrainAcceptedSchema = z.object({ modelId: z.string(), jobId: z.string().nullable(), status: z.enum(churnModelStatuses) }).openapi('ChurnTrainAccepted')
@@ -57,11 +91,20 @@ export const TrainAcceptedSchema = z.object({ modelId: z.string(), jobId: z.stri
 export const AccountChurnSchema = z
   .object({
     accountId: z.string(),
-    probability: z.number().nullable().describe('Calibrated probability of churn within the horizon; null when no model has scored the account'),
+    probability: z
+      .number()
+      .nullable()
+      .describe("Calibrated probability that the account churns before (or at) its next renewal (see model.target); null when no model has scored the account"),
     drivers: z.array(Driver),
-    renewalDate: z.string().nullable(),
+    renewalDate: z.string().nullable().describe("The account's renewal date as recorded on the account"),
+    nextRenewal: z
+      .string()
+      .nullable()
+      .describe(
+        'The renewal the probability is about: the first after the day the model scored (from subscriptions, the renewal date or renewal outcomes, stepped by the term). Null when not scored, for within_days models, or when the account has no renewal date at all (then the fallback window applies)',
+      ),
     scoredAt: z.string().nullable(),
-    model: z.object({ id: z.string(), kind: z.string().nullable(), trainedAt: z.string().nullable(), horizonDays: z.number().int(), auc: z.number().nullable() }).nullable(),
+    model: z.object({ ...ModelSummary, auc: z.number().nullable() }).nullable(),
   })
   .openapi('AccountChurn')
 
@@ -72,7 +115,7 @@ export const RiskListQuery = z.object({
 
 export const RiskListSchema = z
   .object({
-    model: z.object({ id: z.string(), kind: z.string().nullable(), trainedAt: z.string().nullable(), horizonDays: z.number().int() }).nullable(),
+    model: z.object(ModelSummary).nullable(),
     total: z.number().int(),
     items: z.array(
       z.object({
@@ -81,7 +124,7 @@ export const RiskListSchema = z
         arr: z.number(),
         renewalDate: z.string().nullable(),
         ownerName: z.string().nullable(),
-        probability: z.number(),
+        probability: z.number().describe('Calibrated probability of churn before (or at) the next renewal'),
         drivers: z.array(Driver),
       }),
     ),

@@ -11,7 +11,7 @@ const listModelsRoute = createRoute({
   method: 'get',
   path: '/api/v1/churn/models',
   tags,
-  summary: 'Churn model cards, newest first: date, kind, features, holdout AUC / PR AUC / Brier, calibration, comparison with the health score',
+  summary: 'Churn model cards, newest first: date, target (churn before the next renewal), kind, features, holdout AUC / PR AUC / Brier, calibration, comparison with the health score',
   middleware: [requirePermission('customers:read')] as const,
   request: { query: ModelListQuery },
   responses: { 200: jsonResponse(ChurnModelListSchema, 'Model cards'), ...problemResponses },
@@ -31,7 +31,7 @@ const trainRoute = createRoute({
   method: 'post',
   path: '/api/v1/churn/models/train',
   tags,
-  summary: 'Retrain the churn model on the workspace history now (runs as a job; the card shows its progress)',
+  summary: "Retrain the churn model (churn before each account's next renewal) on the workspace history now (runs as a job; the card shows its progress)",
   middleware: [requirePermission('config:write')] as const,
   request: { ...jsonBody(TrainBody) },
   responses: {
@@ -45,7 +45,7 @@ const accountRoute = createRoute({
   method: 'get',
   path: '/api/v1/accounts/{id}/churn',
   tags,
-  summary: "An account's churn probability under the current model, its top drivers and the model's date",
+  summary: "An account's probability of churn before its next renewal under the current model, its top drivers and the model's date",
   middleware: [requirePermission('customers:read')] as const,
   request: { params: idParam },
   responses: { 200: jsonResponse(AccountChurnSchema, 'Churn risk'), ...problemResponses },
@@ -55,7 +55,7 @@ const riskRoute = createRoute({
   method: 'get',
   path: '/api/v1/churn/accounts',
   tags,
-  summary: 'Active accounts by churn probability, highest first, with ARR, renewal and top drivers',
+  summary: 'Active accounts by probability of churn before their next renewal, highest first, with ARR, renewal date and top drivers',
   middleware: [requirePermission('customers:read')] as const,
   request: { query: RiskListQuery },
   responses: { 200: jsonResponse(RiskListSchema, 'Riskiest accounts'), ...problemResponses },
@@ -71,7 +71,7 @@ export function churnRoutes(deps: AppDeps) {
       const modelId = await requestTraining(db, {
         workspaceId: auth.workspaceId,
         requestedBy: auth.actor.kind === 'user' ? auth.actor.email : `api key ${auth.actor.name}`,
-        horizonDays: body.horizonDays ?? 90,
+        fallbackDays: body.fallbackDays ?? body.horizonDays,
         trigger: 'manual',
       })
       const jobId = await deps.jobs.send(TRAIN_CHURN_QUEUE, { workspaceId: auth.workspaceId, modelId })

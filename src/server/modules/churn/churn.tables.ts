@@ -6,7 +6,22 @@ import { workspaces } from '../workspaces'
 export const churnModelStatuses = ['training', 'ready', 'failed'] as const
 export type ChurnModelStatus = (typeof churnModelStatuses)[number]
 
+/** How many examples (or scored accounts) had their window set by a renewal date vs the fallback window. */
+export type ChurnWindowCounts = { renewal: number; fallback: number }
+
+/**
+ * What a model predicts. `before_next_renewal` (churn.target): churn after the prediction day and no
+ * later than `graceDays` after the account's next renewal, or within `fallbackDays` for accounts
+ * without any renewal date. `within_days`: models trained before that, which predicted churn within
+ * `days` days.
+ */
+export type ChurnTarget =
+  | { kind: 'before_next_renewal'; graceDays: number; fallbackDays: number; examples: ChurnWindowCounts | null; scored: ChurnWindowCounts | null }
+  | { kind: 'within_days'; days: number }
+
 export type ChurnHoldoutMetrics = {
+  /** The target the model was trained for, kept with the metrics (no column of its own). Absent on models trained for `within_days`. */
+  target?: ChurnTarget
   auc: number | null
   prAuc: number | null
   brier: number | null
@@ -36,6 +51,10 @@ export const churnModels = pgTable(
     trainedAt: timestamp('trained_at', { withTimezone: true }),
     /** The day features were computed for when scoring (training looks back from it). */
     asOf: date('as_of', { mode: 'string' }),
+    /**
+     * Models predicting churn before the next renewal: the fallback window (days) for accounts without
+     * a renewal date (the target itself is in `metrics.target`). Older models: churn within this many days.
+     */
     horizonDays: integer('horizon_days').notNull().default(90),
     kind: text('kind'),
     features: jsonb('features').$type<string[]>().notNull().default(sql`'[]'::jsonb`),

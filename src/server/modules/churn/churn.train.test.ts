@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows } from '../../platform/db'
-import { makeAccount } from '../../testing/factories'
+import { makeAccount, makeSubscription } from '../../testing/factories'
 import { createTestContext, type TestContext, type TestWorkspace } from '../../testing/test-context'
 import { recordOutcome } from '../outcomes'
-import { addDays } from './churn.features'
-import { runQueuedTraining } from './churn.train'
+import { addDays, dayNumber, dayText } from './churn.features'
+import { addMonthsToDay, defaultTarget, loadLabeller } from './churn.target'
+import { runQueuedTraining, splitByTime } from './churn.train'
 
 let ctx: TestContext
 let ws: TestWorkspace
@@ -21,27 +22,53 @@ function rng(seed: number) {
   }
 }
 
-type Crafted = { id: string; lowUsage: boolean; churnDay: string | null; created: string }
+const months = (day: string, count: number) => dayText(addMonthsToDay(dayNumber(day), count))
+
+type Crafted = { id: string; lowUsage: boolean; churnDay: string | null; created: string; nextRenewal: string }
 const crafted: Crafted[] = []
 
 /**
- * 240 customers for 400 days. A third use the product little (≈5 events a week against ≈60); most of
- * those churn some day in the last 280 days, almost none of the others. Usage stops at the churn.
- * Half the churns are in the revenue ledger, half only as churned outcomes.
+ * 240 customers on annual terms from their start, 400 to 1,500 days ago. A third use the product little
+ * (≈5 events a week against ≈60): at each renewal of the last 400 days (up to a month ago) 70 % of
+ * those churn, 4 % of the others (a third of the churns booked up to 20 days after the renewal date).
+ * Usage, recorded for the last 400 days, stops at the churn. Half the accounts have their terms as
+ * subscriptions (a churner's last one cancelled), the others only a renewal date (the next one; a
+ * churner's stays on the renewal it lapsed at). Half the churns are in the revenue ledger, half only
+ * as churned outcomes.
  */
 async function craftHistory(workspaceId: string) {
   const random = rng(7)
   const start = addDays(today, -400)
+  const terms: { id: string; start: string; end: string; status: string }[] = []
   for (let index = 0; index < ACCOUNTS; index++) {
     const lowUsage = random() < 0.35
-    const churns = random() < (lowUsage ? 0.7 : 0.04)
-    const churnDay = churns ? addDays(today, -Math.floor(15 + random() * 315)) : null
-    const created = addDays(start, -Math.floor(random() * 300))
-    const account = await makeAccount(ctx.handle.db, workspaceId, { plan: random() < 0.5 ? 'Growth' : 'Scale', arr: 12_000, employees: 20 + Math.floor(random() * 500) })
-    crafted.push({ id: account.id, lowUsage, churnDay, created })
+    const created = addDays(start, -Math.floor(random() * 1100))
+    const lag = index % 3 === 0 ? Math.floor(random() * 21) : 0
+    const renewals: string[] = []
+    for (let term = 1; renewals.length === 0 || renewals[renewals.length - 1] <= today; term++) renewals.push(months(created, 12 * term))
+    const lapsed = renewals.find((day) => dayNumber(day) >= dayNumber(start) && dayNumber(day) <= dayNumber(today) - 31 && random() < (lowUsage ? 0.7 : 0.04))
+    const churnDay = lapsed ? addDays(lapsed, lag) : null
+    const account = await makeAccount(ctx.handle.db, workspaceId, {
+      plan: random() < 0.5 ? 'Growth' : 'Scale',
+      arr: 12_000,
+      employees: 20 + Math.floor(random() * 500),
+      renewalDate: index % 2 === 0 ? null : (lapsed ?? renewals[renewals.length - 1]),
+    })
+    crafted.push({ id: account.id, lowUsage, churnDay, created, nextRenewal: renewals[renewals.length - 1] })
+    if (index % 2 !== 0) continue
+    let termStart = created
+    for (const end of renewals) {
+      const status = lapsed === end ? 'canceled' : end > today ? 'active' : 'expired'
+      terms.push({ id: account.id, start: termStart, end, status })
+      if (status !== 'expired') break
+      termStart = end
+    }
   }
   const db = ctx.handle.db
-  const payload = JSON.stringify(crafted.map((c, index) => ({ id: c.id, low: c.lowUsage, churn: c.churnDay, created: c.created, offset: index % 7, viaLedger: index % 2 === 0 })))
+  const payload = JSON.stringify(crafted.map((c, index) => ({ id: c.id, low: c.lowUsage, churn: c.churnDay, created: c.created, offset: index % 7, viaLedger: index % 4 < 2 })))
+  await db.execute(sql`
+    INSERT INTO subscriptions (workspace_id, account_id, product, start_date, end_date, arr, status)
+    SELECT ${workspaceId}::uuid, id, 'Platform', start, "end", 12000, status FROM jsonb_to_recordset(${JSON.stringify(terms)}::jsonb) AS x(id uuid, start date, "end" date, status text)`)
   await db.execute(sql`
     WITH c AS (SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS x(id uuid, low boolean, churn date, created date, "offset" int, "viaLedger" boolean))
     UPDATE accounts a SET created_at = c.created::timestamp AT TIME ZONE 'UTC' FROM c WHERE a.workspace_id = ${workspaceId} AND a.id = c.id`)
@@ -61,7 +88,7 @@ async function craftHistory(workspaceId: string) {
     WITH c AS (SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS x(id uuid, churn date))
     UPDATE accounts a SET status = 'churned', churned_at = c.churn, arr = 0 FROM c WHERE a.workspace_id = ${workspaceId} AND a.id = c.id AND c.churn IS NOT NULL`)
   for (const [index, account] of crafted.entries()) {
-    if (!account.churnDay || index % 2 === 0) continue
+    if (!account.churnDay || index % 4 < 2) continue
     await recordOutcome(db, { workspaceId, input: { accountId: account.id, kind: 'churned', occurredOn: account.churnDay, arrBefore: 12_000, arrAfter: 0 } })
   }
 }
@@ -79,6 +106,8 @@ afterAll(async () => {
 type Card = {
   id: string
   status: string
+  target: { kind: string; graceDays: number; fallbackDays: number; examples: { renewal: number; fallback: number }; scored: { renewal: number; fallback: number } }
+  horizonDays: number
   kind: string
   features: { key: string; label: string }[]
   rowsTrain: number
@@ -114,6 +143,16 @@ describe('churn model training', () => {
     expect(card.metrics.brier).toBeLessThan(0.2)
     expect(card.calibration.length).toBe(10)
     expect(card.features.map((feature) => feature.key)).toContain('events_30d')
+    // Every crafted account has a renewal date (subscriptions or the account's): no fallback windows.
+    expect(card.target).toEqual({
+      kind: 'before_next_renewal',
+      graceDays: 30,
+      fallbackDays: 365,
+      examples: { renewal: expect.any(Number), fallback: 0 },
+      scored: { renewal: card.accountsScored, fallback: 0 },
+    })
+    expect(card.target.examples.renewal).toBeGreaterThanOrEqual(card.rowsTrain + card.rowsHoldout)
+    expect(card.horizonDays).toBe(365)
     // No health snapshots in this workspace: the comparison is n/a and says why.
     expect(card.metrics.health).toBeNull()
     expect(card.metrics.healthNote).toMatch(/n\/a/)
@@ -143,9 +182,16 @@ describe('churn model training', () => {
     const usageDriver = first.drivers.find((driver) => usageFeatures.has(driver.feature))
     expect(usageDriver?.contribution).toBeGreaterThan(0)
 
-    const account = (await (await ctx.as(ws, 'viewer')('GET', `/api/v1/accounts/${first.accountId}/churn`)).json()) as { probability: number; drivers: unknown[]; model: { id: string } }
+    const account = (await (await ctx.as(ws, 'viewer')('GET', `/api/v1/accounts/${first.accountId}/churn`)).json()) as {
+      probability: number
+      nextRenewal: string | null
+      drivers: unknown[]
+      model: { id: string; target: { kind: string } }
+    }
     expect(account.probability).toBeCloseTo(first.probability, 6)
-    expect(account.model.id).toBe(firstModel)
+    expect(account.model).toMatchObject({ id: firstModel, target: { kind: 'before_next_renewal' } })
+    // The probability is of churn before this renewal: the account's next one after today.
+    expect(account.nextRenewal).toBe(crafted.find((item) => item.id === first.accountId)?.nextRenewal)
     const churned = crafted.find((item) => item.churnDay !== null)!
     const churnedView = (await (await ctx.as(ws, 'viewer')('GET', `/api/v1/accounts/${churned.id}/churn`)).json()) as { probability: number | null }
     expect(churnedView.probability).toBeNull()
@@ -178,9 +224,9 @@ describe('churn model training', () => {
   it('lets only config writers retrain, refuses a second run while one trains, and names bad fields', async () => {
     expect((await ctx.as(ws, 'csm')('POST', '/api/v1/churn/models/train', {})).status).toBe(403)
     expect((await ctx.as(ws, 'viewer')('POST', '/api/v1/churn/models/train', {})).status).toBe(403)
-    const bad = await ctx.as(ws, 'admin')('POST', '/api/v1/churn/models/train', { horizonDays: 5 })
+    const bad = await ctx.as(ws, 'admin')('POST', '/api/v1/churn/models/train', { fallbackDays: 5 })
     expect(bad.status).toBe(400)
-    expect(JSON.stringify(await bad.json())).toContain('horizonDays')
+    expect(JSON.stringify(await bad.json())).toContain('fallbackDays')
     const limit = await ctx.as(ws, 'viewer')('GET', '/api/v1/churn/accounts?limit=0')
     expect(limit.status).toBe(400)
     expect(JSON.stringify(await limit.json())).toContain('limit')
@@ -197,5 +243,79 @@ describe('churn model training', () => {
     expect(cards.items).toEqual([])
     const [row] = await queryRows<{ n: number }>(ctx.handle.db, sql`SELECT count(*)::int AS n FROM churn_scores WHERE workspace_id = ${other.id}`)
     expect(row.n).toBe(0)
+  })
+})
+
+describe('the label: churn before the next renewal', () => {
+  it('labels a day by the renewal in force on it (known or stepped by the term), with 30 days of grace, and falls back to 365 days without any renewal date', async () => {
+    const labels = await ctx.createWorkspace('churn-labels')
+    const db = ctx.handle.db
+    const r1 = addDays(today, -200)
+    const churned = (accountId: string, occurredOn: string) => recordOutcome(db, { workspaceId: labels.id, input: { accountId, kind: 'churned', occurredOn, arrBefore: 12_000, arrAfter: 0 } })
+    const account = () => makeAccount(db, labels.id, { arr: 12_000, arrEffectiveDate: months(r1, -72) })
+
+    // Renewed at r1, then cancelled 60 days into the new term.
+    const renewedThenLeft = await account()
+    await makeSubscription(db, labels.id, renewedThenLeft.id, { startDate: months(r1, -12), endDate: r1, status: 'expired' })
+    await makeSubscription(db, labels.id, renewedThenLeft.id, { startDate: r1, endDate: months(r1, 12), status: 'active' })
+    await churned(renewedThenLeft.id, addDays(r1, 60))
+    // Did not renew at r1 (the term's subscription cancelled at its end).
+    const leftAtRenewal = await account()
+    await makeSubscription(db, labels.id, leftAtRenewal.id, { startDate: months(r1, -12), endDate: r1, status: 'canceled' })
+    await churned(leftAtRenewal.id, r1)
+    // No subscriptions, a renewal date of r1 on the account: the churn booked 20 days late counts, 45 days late is the next term's.
+    const bookedLate = await makeAccount(db, labels.id, { arr: 12_000, arrEffectiveDate: months(r1, -72), renewalDate: r1 })
+    await churned(bookedLate.id, addDays(r1, 20))
+    const bookedTooLate = await makeAccount(db, labels.id, { arr: 12_000, arrEffectiveDate: months(r1, -72), renewalDate: r1 })
+    await churned(bookedTooLate.id, addDays(r1, 45))
+    // Three-year terms: the renewal in force 500 days before r1 is r1 itself, not a yearly date.
+    const threeYears = await account()
+    await makeSubscription(db, labels.id, threeYears.id, { startDate: months(r1, -72), endDate: months(r1, -36), status: 'expired' })
+    await makeSubscription(db, labels.id, threeYears.id, { startDate: months(r1, -36), endDate: r1, status: 'canceled' })
+    await churned(threeYears.id, r1)
+    // Nothing says when it renews: within 365 days.
+    const unknownRenewal = await account()
+    await churned(unknownRenewal.id, addDays(r1, -100))
+
+    const labeller = await loadLabeller(db, { workspaceId: labels.id, from: addDays(r1, -800), to: today, target: defaultTarget() })
+    const at = (accountId: string, offset: number) => labeller.label(accountId, addDays(r1, offset))
+
+    expect(at(renewedThenLeft.id, -100)).toEqual({ label: 0, source: 'renewal', renewal: dayNumber(r1), end: dayNumber(r1) + 30 })
+    expect(at(renewedThenLeft.id, 10)).toMatchObject({ label: 1, renewal: dayNumber(months(r1, 12)) })
+    expect(at(leftAtRenewal.id, -100)).toMatchObject({ label: 1, renewal: dayNumber(r1) })
+    expect(at(leftAtRenewal.id, -300)).toMatchObject({ label: 1, renewal: dayNumber(r1) })
+    // A year and more before: the renewal before (stepped back by the term) comes first.
+    expect(at(leftAtRenewal.id, -400)).toMatchObject({ label: 0, renewal: dayNumber(months(r1, -12)) })
+    expect(at(bookedLate.id, -100)).toMatchObject({ label: 1, source: 'renewal', renewal: dayNumber(r1) })
+    expect(at(bookedTooLate.id, -100)).toMatchObject({ label: 0, source: 'renewal', renewal: dayNumber(r1) })
+    expect(at(bookedTooLate.id, 1)).toMatchObject({ label: 1, renewal: dayNumber(months(r1, 12)) })
+    expect(labeller.calendars.get(threeYears.id)?.termMonths).toBe(36)
+    expect(at(threeYears.id, -500)).toMatchObject({ label: 1, renewal: dayNumber(r1) })
+    expect(at(unknownRenewal.id, -400)).toEqual({ label: 1, source: 'fallback', renewal: null, end: dayNumber(r1) - 35 })
+    expect(at(unknownRenewal.id, -500)).toMatchObject({ label: 0, source: 'fallback' })
+  })
+
+  it('holds out the newest days and trains only on examples whose window closed before the holdout starts', () => {
+    const base = dayNumber(today) - 400
+    const examples = Array.from({ length: 20 }, (_, dayIndex) =>
+      Array.from({ length: 10 }, (_, account) => {
+        const day = base + dayIndex * 14
+        // Windows of 30 to 300 days; every third account churns in its window.
+        const end = day + 30 + account * 30
+        return { day: dayText(day), end, label: account % 3 === 0 ? 1 : 0 }
+      }),
+    ).flat()
+    const split = splitByTime(examples)
+    expect(split.gap).toBe(true)
+    // A quarter of the rows used: older examples still open at the holdout's start are used for neither.
+    expect(split.holdout.length).toBeGreaterThanOrEqual((split.holdout.length + split.train.length) / 4)
+    expect(split.holdout.length).toBeLessThan((split.holdout.length + split.train.length) / 2)
+    const holdoutStart = dayNumber(split.holdoutDays[0])
+    expect(split.holdout.every((example) => dayNumber(example.day) >= holdoutStart)).toBe(true)
+    expect(split.train.length).toBeGreaterThan(0)
+    expect(split.train.every((example) => example.end < holdoutStart)).toBe(true)
+    // The examples left out are exactly the older ones whose window was still open at the holdout's start.
+    const older = examples.filter((example) => dayNumber(example.day) < holdoutStart)
+    expect(split.train).toEqual(older.filter((example) => example.end < holdoutStart))
   })
 })

@@ -1,19 +1,25 @@
 /**
  * Trains a workspace's churn model on its own history and scores every customer with it.
  *
- * Examples: on prediction days every `stepDays` back from (today − horizon), every account that was a
- * customer then, with its features as of that day (churn.features) and the label "churned within
- * `horizonDays` after it" (a churned outcome, a churn in the revenue ledger, or the account's churn
- * date). Holdout: the newest prediction days (~25 % of the rows); the model is chosen and fitted on
- * older days whose label windows close before the holdout starts, so nothing it learns comes from
- * the holdout's future; the newest of those days recalibrate its probabilities. The default scorecard is measured on the same holdout rows when health
- * snapshots exist for those days.
+ * Examples: on prediction days every `stepDays` back from (today − grace − step), every account that
+ * was a customer then, with its features as of that day (churn.features) and the label "churned
+ * before (or at) its next renewal after that day" (churn.target: a churned outcome, a churn in the
+ * revenue ledger or the account's churn date, after the day and at most `graceDays` after the renewal
+ * date in force on it; accounts without any renewal date: within `fallbackDays`). Each example has its
+ * own label window; one that has not closed before today is left out (its label is not known yet).
+ * Holdout: the newest prediction days (about a quarter of the rows used, splitByTime); the model is
+ * chosen (folds by account) and fitted on older examples whose label windows close before the
+ * holdout starts, so nothing it learns comes from the holdout's future; the newest of those days
+ * recalibrate its probabilities. The default scorecard is
+ * measured on the same holdout rows when health snapshots exist for those days. Scores are the
+ * probability of churn before each account's current next renewal.
  */
 import { and, desc, eq, notInArray, sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../platform/db'
 import { todayUtc } from '../conditions'
 import { addDays, dayNumber, featureLabel, featuresAsOf, historyStarts, type AccountFeatures } from './churn.features'
-import { churnModels, churnScores, type ChurnHoldoutMetrics, type ChurnScoreDriver } from './churn.tables'
+import { churnModels, churnScores, type ChurnHoldoutMetrics, type ChurnScoreDriver, type ChurnTarget, type ChurnWindowCounts } from './churn.tables'
+import { defaultTarget, FALLBACK_DAYS, labelWindow, loadLabeller, type LabelWindow } from './churn.target'
 import type { RawRow } from './learners/features'
 import { averagePrecision, brierScore, calibrationTable, rocAuc } from './learners/metrics'
 import { fitPlatt } from './learners/calibration'
@@ -24,9 +30,10 @@ export type TrainParams = {
   workspaceId: string
   modelId: string
   today?: string
-  horizonDays?: number
+  /** The window for accounts without any renewal date (default FALLBACK_DAYS). */
+  fallbackDays?: number
   stepDays?: number
-  /** Most prediction days (the oldest are dropped). */
+  /** Most prediction days (the oldest are dropped; default 24). */
   maxDays?: number
   seed?: number
   onProgress?: (message: string) => void
@@ -48,35 +55,55 @@ function sampleSeeded<T>(items: T[], count: number, seed: number): T[] {
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 const round = (value: number, digits = 4) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : null)
 
-type Example = { accountId: string; day: string; label: number; row: RawRow }
+/** One (prediction day, account) example; `end` is the last day of its label window (day number). */
+export type Example = { accountId: string; day: string; label: number; end: number; source: LabelWindow['source']; row: RawRow }
 
-/** Every churn the workspace knows of, per account (day numbers). */
-async function churnDays(db: Db, workspaceId: string): Promise<Map<string, number[]>> {
-  const rows = await queryRows<{ account_id: string; day: unknown }>(
-    db,
-    sql`SELECT account_id, occurred_on AS day FROM account_outcomes WHERE workspace_id = ${workspaceId} AND kind = 'churned'
-        UNION SELECT account_id, effective_date FROM revenue_movements WHERE workspace_id = ${workspaceId} AND kind = 'churn'
-        UNION SELECT id, churned_at FROM accounts WHERE workspace_id = ${workspaceId} AND churned_at IS NOT NULL`,
-  )
-  const byAccount = new Map<string, number[]>()
-  for (const row of rows) {
-    const day = row.day instanceof Date ? row.day.toISOString().slice(0, 10) : String(row.day).slice(0, 10)
-    const list = byAccount.get(row.account_id) ?? []
-    list.push(dayNumber(day))
-    byAccount.set(row.account_id, list)
+export type TimeSplit<T> = { holdout: T[]; train: T[]; holdoutDays: string[]; gap: boolean }
+
+/**
+ * Holdout: the newest prediction days, until they hold a quarter of the rows used (holdout and
+ * training). Training: older examples whose label window closed before the holdout's first day —
+ * their labels were known before anything the holdout is scored on happened (an older example whose
+ * renewal falls after that day is used for neither). Short histories with under 10 such churns train
+ * on every older example instead (`gap` false: their windows then overlap the holdout period; the
+ * card says so).
+ */
+export function splitByTime<T extends { day: string; end: number; label: number }>(examples: T[]): TimeSplit<T> {
+  const rowsByDay = new Map<string, number>()
+  for (const example of examples) rowsByDay.set(example.day, (rowsByDay.get(example.day) ?? 0) + 1)
+  const newestFirst = [...rowsByDay.keys()].sort().reverse()
+  const holdoutDays = new Set<string>()
+  let holdoutRows = 0
+  for (const day of newestFirst) {
+    holdoutDays.add(day)
+    holdoutRows += rowsByDay.get(day) ?? 0
+    const start = dayNumber(day)
+    const trainable = examples.filter((example) => example.end < start && dayNumber(example.day) < start).length
+    if (holdoutRows >= (holdoutRows + trainable) / 4) break
   }
-  return byAccount
+  const sortedHoldout = [...holdoutDays].sort()
+  const holdoutStart = sortedHoldout.length > 0 ? dayNumber(sortedHoldout[0]) : Number.POSITIVE_INFINITY
+  const holdout = examples.filter((example) => holdoutDays.has(example.day))
+  const older = examples.filter((example) => !holdoutDays.has(example.day))
+  const closed = older.filter((example) => example.end < holdoutStart)
+  if (closed.filter((example) => example.label === 1).length >= 10) return { holdout, train: closed, holdoutDays: sortedHoldout, gap: true }
+  return { holdout, train: older, holdoutDays: sortedHoldout, gap: false }
 }
 
 export class NotEnoughHistory extends Error {}
 
-export type TrainResult = { modelId: string; kind: string; auc: number | null; healthAuc: number | null; accountsScored: number; seconds: number }
+export type TrainResult = { modelId: string; kind: string; auc: number | null; healthAuc: number | null; accountsScored: number; seconds: number; target: ChurnTarget }
+
+const countWindows = (sources: LabelWindow['source'][]): ChurnWindowCounts => ({
+  renewal: sources.filter((source) => source === 'renewal').length,
+  fallback: sources.filter((source) => source === 'fallback').length,
+})
 
 export async function trainChurnForWorkspace(db: Db, params: TrainParams): Promise<TrainResult> {
   const started = Date.now()
   const { workspaceId, modelId } = params
   const today = params.today ?? todayUtc()
-  const horizon = params.horizonDays ?? 90
+  const target = defaultTarget(params.fallbackDays ?? FALLBACK_DAYS)
   const step = params.stepDays ?? 14
   const progress = params.onProgress ?? (() => undefined)
   const starts = await historyStarts(db, workspaceId)
@@ -85,51 +112,58 @@ export async function trainChurnForWorkspace(db: Db, params: TrainParams): Promi
   const first = starts.activity ?? starts.ledger
   if (!first) throw new NotEnoughHistory('no history yet: the model learns from revenue movements, tickets and touchpoints')
   const earliest = dayNumber(first) + 30
-  const latest = dayNumber(today) - horizon
+  // The newest day whose accounts renewing in the following `step` days have had their grace period.
+  const latest = dayNumber(today) - target.graceDays - step
   const days: string[] = []
-  for (let day = latest; day >= earliest && days.length < (params.maxDays ?? 18); day -= step) days.push(addDays(today, day - dayNumber(today)))
-  if (days.length < 2) throw new NotEnoughHistory(`not enough history: prediction days need ${horizon} days of outcomes after them and a month of data before (history starts ${first})`)
+  for (let day = latest; day >= earliest && days.length < (params.maxDays ?? 24); day -= step) days.push(addDays(today, day - dayNumber(today)))
+  if (days.length < 2) {
+    throw new NotEnoughHistory(
+      `not enough history: prediction days need a month of data before them and their next renewal (plus ${target.graceDays} days' grace) passed before today (history starts ${first})`,
+    )
+  }
 
-  const churns = await churnDays(db, workspaceId)
+  const labeller = await loadLabeller(db, { workspaceId, from: days[days.length - 1], to: today, target })
+  const todayNumber = dayNumber(today)
   const examples: Example[] = []
+  let open = 0
   for (const day of days) {
     const d = dayNumber(day)
     for (const account of await featuresAsOf(db, { workspaceId, day, starts })) {
-      const accountChurns = churns.get(account.accountId) ?? []
+      const accountChurns = labeller.churns.get(account.accountId) ?? []
       // Churned in the year before (an outcome the ledger may not show): not a customer to predict for.
       if (accountChurns.some((churn) => churn <= d && churn > d - 365)) continue
-      const label = accountChurns.some((churn) => churn > d && churn <= d + horizon) ? 1 : 0
-      examples.push({ accountId: account.accountId, day, label, row: account.row })
+      const labelled = labeller.label(account.accountId, day)
+      // Its renewal (plus grace) is today or later: whether it churns before it is not known yet.
+      if (labelled.end >= todayNumber) {
+        open++
+        continue
+      }
+      examples.push({ accountId: account.accountId, day, label: labelled.label, end: labelled.end, source: labelled.source, row: account.row })
     }
     await yieldToLoop()
   }
-  progress(`${examples.length} examples on ${days.length} prediction days (${days[days.length - 1]} to ${days[0]})`)
+  const exampleWindows = countWindows(examples.map((example) => example.source))
+  progress(
+    `${examples.length} examples on ${days.length} prediction days (${days[days.length - 1]} to ${days[0]}): ${exampleWindows.renewal} labelled up to the next renewal, ${exampleWindows.fallback} by the ${target.fallbackDays}-day fallback; ${open} left out (their renewal is still to come)`,
+  )
 
-  // Holdout: the newest days until a quarter of the rows; training: days whose label window closed before it.
-  const holdoutDays = new Set<string>()
-  let holdoutRows = 0
-  for (const day of days) {
-    if (holdoutRows >= examples.length / 4) break
-    holdoutDays.add(day)
-    holdoutRows += examples.filter((example) => example.day === day).length
-  }
-  const holdoutStart = dayNumber([...holdoutDays].sort()[0])
-  const holdout = examples.filter((example) => holdoutDays.has(example.day))
-  let train = examples.filter((example) => !holdoutDays.has(example.day) && dayNumber(example.day) + horizon <= holdoutStart)
-  let gap = true
-  if (train.filter((example) => example.label === 1).length < 10) {
-    // Short histories: train on every older day (their label windows then overlap the holdout's days).
-    train = examples.filter((example) => !holdoutDays.has(example.day))
-    gap = false
-  }
+  const { holdout, train, holdoutDays, gap } = splitByTime(examples)
   const trainPositives = train.filter((example) => example.label === 1).length
   const holdoutPositives = holdout.filter((example) => example.label === 1).length
-  if (trainPositives < 5 || train.length - trainPositives < 5) throw new NotEnoughHistory(`too few churns to learn from: ${trainPositives} of ${train.length} training examples churned within ${horizon} days (need at least 5)`)
+  if (trainPositives < 5 || train.length - trainPositives < 5) {
+    throw new NotEnoughHistory(`too few churns to learn from: ${trainPositives} of ${train.length} training examples churned before their next renewal (need at least 5)`)
+  }
 
-  // The newest training days calibrate: an account appears on many days, so out-of-fold scores of
-  // the cross-validation (which mixes its days across folds) are over-confident; later days are not.
+  // The newest training days (about a quarter of the training rows, never the oldest day) calibrate:
+  // scores on days the model was not fitted on, closest in time to the holdout and to today.
   const trainDays = [...new Set(train.map((example) => example.day))].sort()
-  const calibrationDays = new Set(trainDays.slice(Math.max(1, Math.floor(trainDays.length * 0.75))))
+  const calibrationDays = new Set<string>()
+  let calibrationCount = 0
+  for (const day of [...trainDays].reverse().slice(0, Math.max(0, trainDays.length - 1))) {
+    if (calibrationCount >= train.length / 4) break
+    calibrationDays.add(day)
+    calibrationCount += train.filter((example) => example.day === day).length
+  }
   let fit = train.filter((example) => !calibrationDays.has(example.day))
   const calibrationRows = train.filter((example) => calibrationDays.has(example.day))
   const calibrate = calibrationRows.some((example) => example.label === 1) && fit.filter((example) => example.label === 1).length >= 5
@@ -149,7 +183,9 @@ export async function trainChurnForWorkspace(db: Db, params: TrainParams): Promi
     fit.map((example) => example.row),
     fit.map((example) => example.label),
     featureColumns,
-    { seed: params.seed ?? 42, onProgress: progress },
+    // Folds by account: an account is on many prediction days, mostly with the same label (it churns
+    // at one renewal), so folds that split its days would reward recognizing it.
+    { seed: params.seed ?? 42, onProgress: progress, groups: fit.map((example) => example.accountId) },
   )
   if (calibrate) {
     model.calibration = fitPlatt(
@@ -191,13 +227,19 @@ export async function trainChurnForWorkspace(db: Db, params: TrainParams): Promi
   }
   if (!gap) metrics.healthNote = [metrics.healthNote, 'short history: training label windows overlap the holdout period'].filter(Boolean).join('; ')
 
-  // Score every current customer.
+  // Score every current customer: the probability of churn before its current next renewal.
   const current = await featuresAsOf(db, { workspaceId, day: today, starts })
   const active = new Set(
     (await queryRows<{ id: string }>(db, sql`SELECT id FROM accounts WHERE workspace_id = ${workspaceId} AND status = 'active'`)).map((row) => row.id),
   )
   const scored = current.filter((account) => active.has(account.accountId))
   const scores = scoreAccounts(model, scored)
+  const modelTarget: ChurnTarget = {
+    ...target,
+    examples: exampleWindows,
+    scored: countWindows(scored.map((account) => labelWindow(labeller.calendars.get(account.accountId), todayNumber, target).source)),
+  }
+  metrics.target = modelTarget
   await db.transaction(async (tx) => {
     for (let offset = 0; offset < scores.length; offset += 500) {
       const chunk = scores.slice(offset, offset + 500)
@@ -210,7 +252,7 @@ export async function trainChurnForWorkspace(db: Db, params: TrainParams): Promi
         status: 'ready',
         trainedAt: new Date(),
         asOf: today,
-        horizonDays: horizon,
+        horizonDays: target.fallbackDays,
         kind: model.kind,
         features: model.columns.filter((column) => column.kind !== 'ignored').map((column) => column.name),
         candidates: model.candidates.map((candidate) => ({ ...candidate, cvAuc: round(candidate.cvAuc) ?? 0 })),
@@ -220,8 +262,8 @@ export async function trainChurnForWorkspace(db: Db, params: TrainParams): Promi
         positivesHoldout: holdoutPositives,
         trainFrom: train.map((example) => example.day).sort()[0],
         trainTo: train.map((example) => example.day).sort().at(-1),
-        holdoutFrom: [...holdoutDays].sort()[0],
-        holdoutTo: [...holdoutDays].sort().at(-1),
+        holdoutFrom: holdoutDays[0],
+        holdoutTo: holdoutDays.at(-1),
         cvAuc: round(model.cvAuc),
         metrics,
         calibration: holdout.length > 0 ? calibrationTable(probabilities, labels, 10).map((bin) => ({ meanPredicted: round(bin.meanPredicted) ?? 0, observedRate: round(bin.observedRate) ?? 0, count: bin.count })) : [],
@@ -235,7 +277,7 @@ export async function trainChurnForWorkspace(db: Db, params: TrainParams): Promi
   await pruneOldModels(db, workspaceId)
   const seconds = (Date.now() - started) / 1000
   progress(`${model.kind}: holdout AUC ${metrics.auc}, ${scores.length} accounts scored in ${seconds.toFixed(1)} s`)
-  return { modelId, kind: model.kind, auc: metrics.auc, healthAuc: metrics.health?.healthAuc ?? null, accountsScored: scores.length, seconds }
+  return { modelId, kind: model.kind, auc: metrics.auc, healthAuc: metrics.health?.healthAuc ?? null, accountsScored: scores.length, seconds, target: modelTarget }
 }
 
 export function scoreAccounts(model: ChurnModel, accounts: AccountFeatures[]): { accountId: string; probability: number; drivers: ChurnScoreDriver[] }[] {
@@ -283,7 +325,8 @@ export async function runQueuedTraining(db: Db, params: { workspaceId: string; m
     .where(and(eq(churnModels.workspaceId, params.workspaceId), eq(churnModels.id, params.modelId)))
   if (!row || row.status !== 'training') return null
   try {
-    return await trainChurnForWorkspace(db, { ...params, horizonDays: row.horizonDays })
+    // For these models the column holds the fallback window (churn.tables).
+    return await trainChurnForWorkspace(db, { ...params, fallbackDays: row.horizonDays })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     await db
@@ -295,10 +338,11 @@ export async function runQueuedTraining(db: Db, params: { workspaceId: string; m
   }
 }
 
-export async function insertModelRun(db: Db, params: { workspaceId: string; trigger: 'manual' | 'schedule'; requestedBy: string | null; horizonDays: number }): Promise<string> {
+/** A card in status `training`; `fallbackDays` (default FALLBACK_DAYS) is kept in the horizon_days column. */
+export async function insertModelRun(db: Db, params: { workspaceId: string; trigger: 'manual' | 'schedule'; requestedBy: string | null; fallbackDays?: number }): Promise<string> {
   const [row] = await db
     .insert(churnModels)
-    .values({ workspaceId: params.workspaceId, trigger: params.trigger, requestedBy: params.requestedBy, horizonDays: params.horizonDays })
+    .values({ workspaceId: params.workspaceId, trigger: params.trigger, requestedBy: params.requestedBy, horizonDays: params.fallbackDays ?? FALLBACK_DAYS })
     .returning({ id: churnModels.id })
   return row.id
 }

@@ -1,11 +1,20 @@
-/** Account 360: the account's churn probability under the current model, its top drivers and the model's date. */
+/** Account 360: the account's probability of churn before its next renewal under the current model, its top drivers and the model's date. */
 import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { IconFlame } from '@tabler/icons-react'
 import { Link } from 'react-router-dom'
-import { useAccountChurn } from '../../api/churn'
+import { useAccountChurn, type AccountChurn } from '../../api/churn'
 import { CardSkeleton, ErrorState } from '../../components/query-state'
 import { formatDate } from '../../lib/format'
 import { DriverList, ProbabilityBadge } from './churn-parts'
+
+/** What the probability is of, for this account under its model's target. */
+function probabilityOf(data: AccountChurn): string {
+  const target = data.model?.target
+  if (!target) return 'Probability of churning'
+  if (target.kind === 'within_days') return `Probability of churning within ${target.days} days${data.renewalDate ? ` (renewal ${formatDate(data.renewalDate)})` : ''}`
+  if (data.nextRenewal) return `Probability of churning before the renewal on ${formatDate(data.nextRenewal)} (or up to ${target.graceDays} days after it)`
+  return `Probability of churning within ${target.fallbackDays} days (no renewal date on record)`
+}
 
 export function AccountChurnCard({ accountId }: { accountId: string }) {
   const churn = useAccountChurn(accountId)
@@ -34,7 +43,7 @@ export function AccountChurnCard({ accountId }: { accountId: string }) {
       ) : (
         <Stack gap="xs">
           <Text size="xs" c="dimmed">
-            Probability of churning within {data.model.horizonDays} days{data.renewalDate ? ` (renewal ${formatDate(data.renewalDate)})` : ''}. Model of {formatDate(data.model.trainedAt)}
+            {probabilityOf(data)}. Model of {formatDate(data.model.trainedAt)}
             {data.model.auc !== null ? `, holdout AUC ${data.model.auc.toFixed(2)}` : ''}.
           </Text>
           <Text size="xs" fw={600}>

@@ -1,9 +1,15 @@
 /** Pieces shared by the churn page and the Account 360 card: probability badge, drivers, calibration chart. */
 import { Badge, Group, Stack, Text, Tooltip } from '@mantine/core'
 import { IconArrowDownRight, IconArrowUpRight } from '@tabler/icons-react'
-import type { ChurnCalibrationBin, ChurnDriver } from '../../api/churn'
+import type { ChurnCalibrationBin, ChurnDriver, ChurnTarget } from '../../api/churn'
 
 export const formatProbability = (probability: number | null) => (probability === null ? '—' : `${(probability * 100).toFixed(probability < 0.1 ? 1 : 0)} %`)
+
+/** What the model predicts, in words: "churn before the next renewal (…)" or, for older models, "churn within 90 days". */
+export function targetText(target: ChurnTarget): string {
+  if (target.kind === 'within_days') return `churn within ${target.days} days`
+  return `churn before the next renewal (or up to ${target.graceDays} days after it; within ${target.fallbackDays} days for accounts without a renewal date)`
+}
 
 export const riskColor = (probability: number) => (probability >= 0.3 ? 'red' : probability >= 0.1 ? 'yellow' : 'teal')
 

@@ -28,7 +28,7 @@ export function trainChurnJob(deps: AppDeps): JobDefinition<{ workspaceId?: stri
             ORDER BY w.created_at`,
       )
       for (const { id: workspaceId } of workspaces) {
-        const modelId = await insertModelRun(deps.db, { workspaceId, trigger: 'schedule', requestedBy: null, horizonDays: 90 })
+        const modelId = await insertModelRun(deps.db, { workspaceId, trigger: 'schedule', requestedBy: null })
         const result = await runQueuedTraining(deps.db, { workspaceId, modelId })
         deps.logger.info({ workspaceId, ...(result ?? { failed: true }) }, 'scheduled churn model training')
       }

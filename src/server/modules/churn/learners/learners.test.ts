@@ -5,7 +5,7 @@ import { binFeatures, fitGbt, gbtContributions, gbtLogits } from './gbt'
 import { fitLogistic, logisticLogits } from './logistic'
 import { averagePrecision, brierScore, calibrationTable, rocAuc, sigmoid } from './metrics'
 import { explainChurn, predictChurn, trainChurnModel } from './model'
-import { seededRng, stratifiedFolds } from './random'
+import { groupedFolds, seededRng, stratifiedFolds } from './random'
 
 const gaussian = (rng: () => number) => Math.sqrt(-2 * Math.log(rng() + 1e-12)) * Math.cos(2 * Math.PI * rng())
 
@@ -198,5 +198,21 @@ describe('calibration and the churn model', () => {
     const labels = Array.from({ length: 100 }, (_, index) => (index < 20 ? 1 : 0))
     const folds = stratifiedFolds(labels, 5, seededRng(1))
     for (let fold = 0; fold < 5; fold++) expect(labels.filter((label, index) => folds[index] === fold && label === 1).length).toBe(4)
+  })
+
+  it('keeps every group (an account on many days) in one fold, with churned groups spread evenly', () => {
+    // 50 accounts on 6 days each; 10 of them churn (their last two days are positive).
+    const groups = Array.from({ length: 300 }, (_, index) => `account-${index % 50}`)
+    const labels = groups.map((group, index) => (Number(group.slice('account-'.length)) < 10 && index >= 200 ? 1 : 0))
+    const folds = groupedFolds(labels, groups, 5, seededRng(3))
+    const foldOf = new Map<string, number>()
+    groups.forEach((group, index) => {
+      expect(foldOf.get(group) ?? folds[index]).toBe(folds[index])
+      foldOf.set(group, folds[index])
+    })
+    for (let fold = 0; fold < 5; fold++) {
+      const churned = new Set(groups.filter((group, index) => folds[index] === fold && labels[index] === 1))
+      expect(churned.size).toBe(2)
+    }
   })
 })

@@ -1,6 +1,7 @@
 /**
  * The churn model: features from the columns, then a regularized logistic regression and
  * gradient-boosted trees compared by stratified k-fold cross-validated ROC AUC on the training rows
+ * (folds by group when rows are grouped, e.g. one account on many days)
  * (their average, a blend, competes too), the winner refitted on all training rows and calibrated
  * by Platt scaling on its out-of-fold scores. Everything seeded: same data, same model.
  *
@@ -12,7 +13,7 @@ import { detectColumns, fitFeaturePlan, linearMatrix, treeMatrix, type ColumnPro
 import { binFeatures, fitGbt, gbtContributions, gbtLogits, type GbtModel, type GbtParams } from './gbt'
 import { fitLogistic, logisticLogits, type LogisticModel } from './logistic'
 import { rocAuc } from './metrics'
-import { seededRng, stratifiedFolds } from './random'
+import { groupedFolds, seededRng, stratifiedFolds } from './random'
 
 export type ModelKind = 'logistic_regression' | 'gradient_boosted_trees' | 'blend'
 
@@ -42,6 +43,12 @@ export type TrainOptions = {
   gbtGrid?: Partial<GbtParams>[]
   /** Columns as already detected (default: detected from the training rows). */
   columns?: ColumnProfile[]
+  /**
+   * A group per row (the account, when rows are an account on several days): a group's rows stay in
+   * one fold and one side of the early-stopping split, so the cross-validation measures how the model
+   * does on accounts it has not seen, not how well it recognizes one it has.
+   */
+  groups?: ArrayLike<string>
   onProgress?: (message: string) => void
 }
 
@@ -56,9 +63,10 @@ const defaultGbtGrid: Partial<GbtParams>[] = [
 
 const describeGbt = (params: Partial<GbtParams>) => `depth ${params.maxDepth ?? 3}, learning rate ${params.learningRate ?? 0.05}`
 
-/** Splits rows into a fitting part and ~15 % for early stopping, stratified. */
-function earlyStoppingSplit(rows: number[], labels: ArrayLike<number>, seed: number) {
-  const inner = stratifiedFolds(rows.map((row) => labels[row]), 7, seededRng(seed))
+/** Splits rows into a fitting part and ~15 % for early stopping, stratified (and by group when given). */
+function earlyStoppingSplit(rows: number[], labels: ArrayLike<number>, seed: number, groups?: ArrayLike<string>) {
+  const rowLabels = rows.map((row) => labels[row])
+  const inner = groups ? groupedFolds(rowLabels, rows.map((row) => groups[row]), 7, seededRng(seed)) : stratifiedFolds(rowLabels, 7, seededRng(seed))
   return { fit: rows.filter((_, index) => inner[index] !== 0), valid: rows.filter((_, index) => inner[index] === 0) }
 }
 
@@ -78,7 +86,9 @@ export function trainChurnModel(rows: RawRow[], labels: number[], featureColumns
   const xTree = treeMatrix(plan, rows)
   const gbtGrid = options.gbtGrid ?? defaultGbtGrid
   const binned = binFeatures(xTree, plan.tree.length, Math.max(...gbtGrid.map((params) => params.maxBins ?? 64)))
-  const folds = stratifiedFolds(labels, k, seededRng(seed))
+  const groups = options.groups
+  if (groups && groups.length !== n) throw new Error(`groups: ${groups.length} for ${n} rows`)
+  const folds = groups ? groupedFolds(labels, groups, k, seededRng(seed)) : stratifiedFolds(labels, k, seededRng(seed))
   const foldRows = Array.from({ length: k }, (_, fold) => ({
     train: rows.map((_, index) => index).filter((index) => folds[index] !== fold),
     test: rows.map((_, index) => index).filter((index) => folds[index] === fold),
@@ -124,7 +134,7 @@ export function trainChurnModel(rows: RawRow[], labels: number[], featureColumns
       const oof = new Float64Array(n)
       const rounds: number[] = []
       foldRows.forEach(({ train, test }, fold) => {
-        const split = earlyStoppingSplit(train, labels, seed + fold)
+        const split = earlyStoppingSplit(train, labels, seed + fold, groups)
         const fit = fitGbt(binned, labels, { trainRows: split.fit, validRows: split.valid, params: { ...params, seed: seed + 31 * fold + gridIndex } })
         rounds.push(fit.bestRounds)
         const logits = gbtLogits(fit.model, columnsOf(xTree, plan.tree.length, test))

@@ -37,6 +37,24 @@ export function stratifiedFolds(labels: ArrayLike<number>, folds: number, rng: R
   return assignment
 }
 
+/**
+ * A fold number per row with every group's rows in one fold (an account seen on many days), groups
+ * with a positive row and groups without dealt out separately so every fold keeps the churn rate.
+ */
+export function groupedFolds(labels: ArrayLike<number>, groups: ArrayLike<string>, folds: number, rng: Rng): Int32Array {
+  const positive = new Map<string, boolean>()
+  for (let index = 0; index < labels.length; index++) positive.set(groups[index], (positive.get(groups[index]) ?? false) || labels[index] === 1)
+  const foldOf = new Map<string, number>()
+  for (const wanted of [false, true]) {
+    const keys = [...positive.keys()].filter((key) => positive.get(key) === wanted)
+    shuffleInPlace(keys, rng)
+    keys.forEach((key, position) => foldOf.set(key, position % folds))
+  }
+  const assignment = new Int32Array(labels.length)
+  for (let index = 0; index < labels.length; index++) assignment[index] = foldOf.get(groups[index]) ?? 0
+  return assignment
+}
+
 /** Row indices where `keep` holds. */
 export function indicesWhere(length: number, keep: (index: number) => boolean): number[] {
   const out: number[] = []
