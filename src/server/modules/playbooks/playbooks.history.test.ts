@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addDays } from '../../../shared/days'
 import { queryRows } from '../../platform/db'
 import { createTestContext, type TestContext, type TestWorkspace } from '../../testing/test-context'
 import { makeAccount } from '../../testing/factories'
@@ -26,7 +27,6 @@ const riskPlay = {
   ],
 }
 
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 
 /** Weekly snapshots ending a week ago, oldest first: one band per week. */
 async function snapshots(workspace: TestWorkspace, accountId: string, bands: ('green' | 'yellow' | 'red')[]) {

@@ -8,6 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { evaluateCondition, type AccountFacts } from '../../../shared/conditions'
+import { addDays, daysBetween } from '../../../shared/days'
 import { renderMergeFields } from '../../../shared/merge-fields'
 import { jsonb, queryRows, type Db } from '../../platform/db'
 import { loadAccountFacts, todayUtc } from '../conditions'
@@ -19,8 +20,6 @@ import { eventMatches, loadLivePlaybooks, type LivePlaybook } from './playbooks.
 type BandChange = { account_id: string; day: string; from_band: string; to_band: string; score: number }
 
 const DAY_MS = 86_400_000
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)
 
 /** A stable number in [0, 1) per (account, day, purpose): the same demo seed gives the same past. */
 function chance(...parts: string[]): number {
