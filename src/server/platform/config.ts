@@ -17,6 +17,7 @@ const configSchema = z.object({
   BOSUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BOSUN_SECURE_COOKIES: booleanFlag,
   BOSUN_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(500),
+  BOSUN_RECOMPUTE_COOLDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   BOSUN_PUBLIC_URL: z.string().url().optional(),
   NODE_ENV: z.string().default('development'),
 })
@@ -33,6 +34,8 @@ export type BosunConfig = {
   secureCookies: boolean
   /** Ingestion requests per second an API key may make unless the key sets its own limit (Segment's is 500). */
   ingestRateLimitPerSecond: number
+  /** An account whose health or classification was recomputed this recently waits before the next recompute (debounce of busy accounts). */
+  recomputeCooldownMs: number
   /** The address people reach Bosun at (links in emails, Slack messages, shared plans); default http://localhost:<port>. */
   publicUrl: string
 }
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BosunConfig {
     logLevel: values.BOSUN_LOG_LEVEL,
     secureCookies: values.BOSUN_SECURE_COOKIES,
     ingestRateLimitPerSecond: values.BOSUN_INGEST_RATE_LIMIT,
+    recomputeCooldownMs: values.BOSUN_RECOMPUTE_COOLDOWN_MS,
     publicUrl: (values.BOSUN_PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
   }
 }

@@ -13,6 +13,7 @@
 import os from 'node:os'
 import { sql } from 'drizzle-orm'
 import { jsonb, queryRows, type Db } from '../../platform/db'
+import { hasQueuedAccountsIn, recomputeClaimed } from '../../platform/account-queue'
 import type { AccountFacts } from '../../../shared/conditions'
 import { loadAccountFacts, todayUtc } from '../conditions'
 import { listPublishedDocuments } from '../config'
@@ -301,33 +302,30 @@ export async function recomputeAccounts(
 
 export type HealthQueueResult = WriteResult & { workspaceIds: string[] }
 
-/** Takes up to `limit` queued accounts (SKIP LOCKED, by ctid as in segments.engine) and recomputes them in the same transaction. */
-export async function evaluateQueuedHealth(db: Db, params: { limit: number; today?: string }): Promise<HealthQueueResult> {
+/**
+ * Claims up to `limit` queued accounts and recomputes them in one transaction with the claim's finish
+ * (platform/account-queue.ts). `cooldownMs` debounces busy accounts; the evaluate job passes it.
+ */
+export async function evaluateQueuedHealth(db: Db, params: { limit: number; today?: string; cooldownMs?: number }): Promise<HealthQueueResult> {
   const day = params.today ?? todayUtc()
-  return db.transaction(async (tx) => {
-    const taken = await queryRows<{ workspace_id: string; account_id: string }>(
-      tx,
-      sql`DELETE FROM health_evaluation_queue q
-          WHERE q.ctid = ANY(ARRAY(SELECT ctid FROM health_evaluation_queue ORDER BY marked_at LIMIT ${params.limit} FOR UPDATE SKIP LOCKED))
-          RETURNING q.workspace_id, q.account_id`,
-    )
-    const byWorkspace = new Map<string, string[]>()
-    for (const row of taken) byWorkspace.set(row.workspace_id, [...(byWorkspace.get(row.workspace_id) ?? []), row.account_id])
-    const result: HealthQueueResult = { accounts: 0, changed: 0, bandChanged: 0, workspaceIds: [...byWorkspace.keys()] }
-    for (const [workspaceId, accountIds] of byWorkspace) {
-      const written = await recomputeAccounts(tx, { workspaceId, accountIds, day })
-      result.accounts += written.accounts
-      result.changed += written.changed
-      result.bandChanged += written.bandChanged
-    }
-    return result
-  })
+  const { claim, result } = await recomputeClaimed(
+    db,
+    { queue: 'health_evaluation_queue', limit: params.limit, cooldownMs: params.cooldownMs ?? 0 },
+    async (tx, claimed) => {
+      const total: WriteResult = { accounts: 0, changed: 0, bandChanged: 0 }
+      for (const [workspaceId, accountIds] of claimed.byWorkspace) {
+        const written = await recomputeAccounts(tx, { workspaceId, accountIds, day })
+        total.accounts += written.accounts
+        total.changed += written.changed
+        total.bandChanged += written.bandChanged
+      }
+      return total
+    },
+  )
+  return { ...(result ?? { accounts: 0, changed: 0, bandChanged: 0 }), workspaceIds: [...claim.byWorkspace.keys()] }
 }
 
-export async function hasQueuedHealth(db: Db): Promise<boolean> {
-  const rows = await queryRows<{ queued: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM health_evaluation_queue) AS queued`)
-  return rows[0]?.queued === true
-}
+export const hasQueuedHealth = (db: Db) => hasQueuedAccountsIn(db, 'health_evaluation_queue')
 
 export type HealthSweepResult = WriteResult & { ms: number }
 

@@ -51,7 +51,7 @@ function measureDefinitions(body: ScorecardBody | undefined): Map<string, Measur
 async function requireAccount(db: Db, params: { workspaceId: string; accountId: string }): Promise<{ id: string; name: string; queued: boolean; status: string }> {
   const [account] = await queryRows<{ id: string; name: string; queued: boolean; status: string }>(
     db,
-    sql`SELECT a.id, a.name, a.status, EXISTS (SELECT 1 FROM health_evaluation_queue q WHERE q.workspace_id = a.workspace_id AND q.account_id = a.id) AS queued
+    sql`SELECT a.id, a.name, a.status, EXISTS (SELECT 1 FROM health_evaluation_queue q WHERE q.workspace_id = a.workspace_id AND q.account_id = a.id AND q.done_at IS NULL) AS queued
         FROM accounts a WHERE a.workspace_id = ${params.workspaceId} AND a.id = ${params.accountId}`,
   )
   if (!account) throw notFound('Account')
@@ -71,7 +71,7 @@ async function scoreRow(db: Db, params: { workspaceId: string; accountId: string
 /** Recomputes one account now (taking it off the queue), so a page never shows a stale score. */
 export async function recomputeAccountNow(db: Db, params: { workspaceId: string; accountId: string }): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.execute(sql`DELETE FROM health_evaluation_queue WHERE workspace_id = ${params.workspaceId} AND account_id = ${params.accountId}`)
+    await tx.execute(sql`DELETE FROM health_evaluation_queue WHERE workspace_id = ${params.workspaceId} AND account_id = ${params.accountId} AND claimed_at IS NULL`)
     await recomputeAccounts(tx, { workspaceId: params.workspaceId, accountIds: [params.accountId], day: todayUtc() })
   })
 }
@@ -335,7 +335,7 @@ export async function getHealthPortfolio(db: Db, params: { workspaceId: string; 
   const scorecards = await loadScorecards(db, ws)
   const names = new Map<string, string>()
   for (const scorecard of scorecards) for (const [key, definition] of measureDefinitions(scorecard.body)) if (!names.has(key)) names.set(key, definition.name)
-  const [queue] = await queryRows<{ queued: number }>(db, sql`SELECT count(*)::int AS queued FROM health_evaluation_queue WHERE workspace_id = ${ws}`)
+  const [queue] = await queryRows<{ queued: number }>(db, sql`SELECT count(DISTINCT account_id)::int AS queued FROM health_evaluation_queue WHERE workspace_id = ${ws} AND done_at IS NULL`)
   return {
     accounts,
     scored,
@@ -358,7 +358,7 @@ export async function getHealthStatus(db: Db, params: { workspaceId: string }): 
     db,
     sql`SELECT (SELECT count(*)::int FROM accounts WHERE workspace_id = ${ws}) AS accounts,
           (SELECT count(*)::int FROM health_scores WHERE workspace_id = ${ws}) AS scored,
-          (SELECT count(*)::int FROM health_evaluation_queue WHERE workspace_id = ${ws}) AS queued,
+          (SELECT count(DISTINCT account_id)::int FROM health_evaluation_queue WHERE workspace_id = ${ws} AND done_at IS NULL) AS queued,
           s.swept_at, s.accounts AS swept, s.ms
         FROM (SELECT 1) one LEFT JOIN health_sweeps s ON s.workspace_id = ${ws}`,
   )

@@ -2,6 +2,7 @@ import { date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, 
 import { sql } from 'drizzle-orm'
 import { accounts } from '../accounts'
 import { workspaces } from '../workspaces'
+import { accountQueueTable } from '../../platform/account-queue'
 
 export const healthBands = ['red', 'yellow', 'green'] as const
 export type HealthBand = (typeof healthBands)[number]
@@ -92,15 +93,7 @@ export const healthSentiments = pgTable(
  * as the classification queue (migration 0008's functions, extended), plus memberships, milestones,
  * payment failures and sentiments. No foreign key, like account_evaluation_queue.
  */
-export const healthEvaluationQueue = pgTable(
-  'health_evaluation_queue',
-  {
-    workspaceId: uuid('workspace_id').notNull(),
-    accountId: uuid('account_id').notNull(),
-    markedAt: timestamp('marked_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (table) => [primaryKey({ columns: [table.workspaceId, table.accountId] }), index('health_evaluation_queue_marked_idx').on(table.markedAt)],
-)
+export const healthEvaluationQueue = accountQueueTable('health_evaluation_queue')
 
 /** Per workspace: when every score was last recomputed (the hourly sweep or a publish). */
 export const healthSweeps = pgTable('health_sweeps', {

@@ -110,7 +110,7 @@ describe('scores that stay current', () => {
     expect(first.groups.map((group) => [group.key, group.points])).toEqual([['support', 100], ['adoption', 80]])
 
     await makeTicket(ctx.handle.db, acme.id, account.id, { priority: 'urgent', status: 'open' })
-    const [queued] = await queryRows<{ n: number }>(ctx.handle.db, sql`SELECT count(*)::int AS n FROM health_evaluation_queue WHERE account_id = ${account.id}`)
+    const [queued] = await queryRows<{ n: number }>(ctx.handle.db, sql`SELECT count(*)::int AS n FROM health_evaluation_queue WHERE account_id = ${account.id} AND claimed_at IS NULL`)
     expect(queued?.n).toBe(1)
     await settle()
     const second = await json<AccountHealth>(await csm('GET', `/api/v1/accounts/${account.id}/health`))

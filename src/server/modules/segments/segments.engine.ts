@@ -12,6 +12,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm'
 import { jsonb, pgErrorCode, queryRows, type Db } from '../../platform/db'
+import { recomputeClaimed } from '../../platform/account-queue'
 import { evaluateCondition, type Condition } from '../../../shared/conditions'
 import { accountFactsQuery, compileCondition, loadAccountFacts, todayUtc } from '../conditions'
 import { listPublishedDocuments, getPublishedDocument } from '../config'
@@ -243,36 +244,29 @@ export async function writeMembershipChanges(
 export type QueueResult = ApplyResult & { workspaceIds: string[]; oldestMarkedAt: string | null }
 
 /**
- * Takes up to `limit` queued accounts (SKIP LOCKED: several workers share the queue), classifies
- * them in memory and writes the changes in the same transaction, so a crash puts them back.
+ * Claims up to `limit` queued accounts (several workers share the queue), classifies them in memory
+ * and writes the changes in one transaction with the claim's finish (platform/account-queue.ts).
+ * `cooldownMs` debounces busy accounts: the evaluate job passes the configured cool-down.
  */
-export async function evaluateQueuedAccounts(db: Db, params: { limit: number; today?: string }): Promise<QueueResult> {
+export async function evaluateQueuedAccounts(db: Db, params: { limit: number; today?: string; cooldownMs?: number }): Promise<QueueResult> {
   const today = params.today ?? todayUtc()
-  return db.transaction(async (tx) => {
-    const taken = await queryRows<{ workspace_id: string; account_id: string; marked_at: string }>(
-      tx,
-      // By ctid: a TID scan whatever the planner believes about this often-empty table's size.
-      sql`DELETE FROM account_evaluation_queue q
-          WHERE q.ctid = ANY(ARRAY(SELECT ctid FROM account_evaluation_queue ORDER BY marked_at LIMIT ${params.limit} FOR UPDATE SKIP LOCKED))
-          RETURNING q.workspace_id, q.account_id, q.marked_at::text AS marked_at`,
-    )
-    const result: QueueResult = { accounts: 0, entered: 0, exited: 0, workspaceIds: [], oldestMarkedAt: null }
-    const byWorkspace = new Map<string, string[]>()
-    for (const row of taken) {
-      byWorkspace.set(row.workspace_id, [...(byWorkspace.get(row.workspace_id) ?? []), row.account_id])
-      if (result.oldestMarkedAt === null || row.marked_at < result.oldestMarkedAt) result.oldestMarkedAt = row.marked_at
-    }
-    result.workspaceIds = [...byWorkspace.keys()]
-    for (const [workspaceId, accountIds] of byWorkspace) {
-      const rules = await loadClassificationRules(tx, workspaceId)
-      const verdicts = await verdictsInMemory(tx, { workspaceId, accountIds, rules, today })
-      const applied = await applyVerdicts(tx, { workspaceId, verdicts, rules, reason: 'data changed' })
-      result.accounts += applied.accounts
-      result.entered += applied.entered
-      result.exited += applied.exited
-    }
-    return result
-  })
+  const { claim, result } = await recomputeClaimed(
+    db,
+    { queue: 'account_evaluation_queue', limit: params.limit, cooldownMs: params.cooldownMs ?? 0 },
+    async (tx, claimed) => {
+      const applied: ApplyResult = { accounts: 0, entered: 0, exited: 0 }
+      for (const [workspaceId, accountIds] of claimed.byWorkspace) {
+        const rules = await loadClassificationRules(tx, workspaceId)
+        const verdicts = await verdictsInMemory(tx, { workspaceId, accountIds, rules, today })
+        const written = await applyVerdicts(tx, { workspaceId, verdicts, rules, reason: 'data changed' })
+        applied.accounts += written.accounts
+        applied.entered += written.entered
+        applied.exited += written.exited
+      }
+      return applied
+    },
+  )
+  return { ...(result ?? { accounts: 0, entered: 0, exited: 0 }), workspaceIds: [...claim.byWorkspace.keys()], oldestMarkedAt: claim.oldestMarkedAt }
 }
 
 export type SweepResult = ApplyResult & { ms: number }

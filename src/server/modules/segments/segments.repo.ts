@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm'
-import { queryRows, type Db } from '../../platform/db'
+import { hasQueuedAccountsIn } from '../../platform/account-queue'
+import type { Db } from '../../platform/db'
 
-export async function hasQueuedAccounts(db: Db): Promise<boolean> {
-  const rows = await queryRows<{ queued: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM account_evaluation_queue) AS queued`)
-  return rows[0]?.queued === true
-}
+export const hasQueuedAccounts = (db: Db) => hasQueuedAccountsIn(db, 'account_evaluation_queue')
 
 /** Queues every account of a workspace (after a rule changed), inside the caller's transaction. */
 export async function queueWorkspace(db: Db, workspaceId: string): Promise<void> {

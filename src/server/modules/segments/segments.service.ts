@@ -80,7 +80,7 @@ export async function listGroups(db: Db, params: { workspaceId: string; family: 
       db,
       sql`SELECT (SELECT count(*)::int FROM accounts WHERE workspace_id = ${params.workspaceId}) AS accounts,
             (SELECT count(DISTINCT account_id)::int FROM account_memberships WHERE workspace_id = ${params.workspaceId} AND family = ${params.family}) AS classified,
-            (SELECT count(*)::int FROM account_evaluation_queue WHERE workspace_id = ${params.workspaceId}) AS queued`,
+            (SELECT count(DISTINCT account_id)::int FROM account_evaluation_queue WHERE workspace_id = ${params.workspaceId} AND done_at IS NULL) AS queued`,
     ),
   ])
   const countByKey = new Map(counts.map((row) => [row.group_key, row]))
@@ -213,7 +213,7 @@ export async function getAccountClassification(db: Db, params: { workspaceId: st
   const rules = await loadClassificationRules(db, params.workspaceId)
   const [account] = await queryRows<{ id: string; queued: boolean }>(
     db,
-    sql`SELECT id, EXISTS (SELECT 1 FROM account_evaluation_queue q WHERE q.workspace_id = a.workspace_id AND q.account_id = a.id) AS queued
+    sql`SELECT id, EXISTS (SELECT 1 FROM account_evaluation_queue q WHERE q.workspace_id = a.workspace_id AND q.account_id = a.id AND q.done_at IS NULL) AS queued
         FROM accounts a WHERE a.workspace_id = ${params.workspaceId} AND a.id = ${params.accountId}`,
   )
   if (!account) throw notFound('Account')

@@ -1,6 +1,7 @@
 import { bigint, foreignKey, index, integer, numeric, date, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { accounts } from '../accounts'
 import { workspaces } from '../workspaces'
+import { accountQueueTable } from '../../platform/account-queue'
 
 /**
  * How accounts are classified: `segment` (any number per account), `tier` and `stage` (exactly one each).
@@ -77,12 +78,4 @@ export const membershipDailyCounts = pgTable(
  * Zendesk, demo — marks the account without knowing about segments. No foreign key: a deleted
  * account's row is simply dropped by the next evaluation.
  */
-export const accountEvaluationQueue = pgTable(
-  'account_evaluation_queue',
-  {
-    workspaceId: uuid('workspace_id').notNull(),
-    accountId: uuid('account_id').notNull(),
-    markedAt: timestamp('marked_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (table) => [primaryKey({ columns: [table.workspaceId, table.accountId] }), index('account_evaluation_queue_marked_idx').on(table.markedAt)],
-)
+export const accountEvaluationQueue = accountQueueTable('account_evaluation_queue')

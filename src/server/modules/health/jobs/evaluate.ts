@@ -23,7 +23,7 @@ export function evaluateHealthJob(deps: AppDeps): JobDefinition<Record<string, n
       let accounts = 0
       await drainQueueInBatches(deps.dbHandle, {
         budgetMs: 20_000,
-        takeBatch: () => evaluateQueuedHealth(deps.db, { limit: BATCH }),
+        takeBatch: () => evaluateQueuedHealth(deps.db, { limit: BATCH, cooldownMs: deps.config.recomputeCooldownMs }),
         onBatch: (result) => {
           accounts += result.accounts
         },

@@ -26,7 +26,7 @@ export function evaluateJob(deps: AppDeps): JobDefinition<Record<string, never>>
       let accounts = 0
       await drainQueueInBatches(deps.dbHandle, {
         budgetMs: 20_000,
-        takeBatch: () => evaluateQueuedAccounts(deps.db, { limit: BATCH }),
+        takeBatch: () => evaluateQueuedAccounts(deps.db, { limit: BATCH, cooldownMs: deps.config.recomputeCooldownMs }),
         onBatch: (result) => {
           for (const workspaceId of result.workspaceIds) touched.add(workspaceId)
           accounts += result.accounts
