@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { evaluateChurnCsv, getModel, requestTraining, runQueuedTraining, type EvaluateCsvDetails, type EvaluateCsvParams, type TrainResult } from '../server/modules/churn'
-import { findWorkspaceBySlug, listWorkspaces } from '../server/modules/workspaces'
+import { trainingWorkspace } from '../server/admin-operations'
 import { loadConfig } from '../server/platform/config'
 import { readDataDirOwner } from '../server/platform/data-dir-lock'
-import { migrateDb, openDb, type Db } from '../server/platform/db'
-import { withDatabase } from './admin-client'
+import { migrateDb, openDb } from '../server/platform/db'
+import { runOperation, withDatabase } from './admin-client'
 
 type EvaluateOptions = { csv: string; id: string; label: string; splitColumn: string; positive?: string; keep: boolean; seed: number }
 type TrainOptions = { workspace?: string; fallbackDays?: number }
@@ -31,36 +31,19 @@ async function evaluate(params: EvaluateCsvParams): Promise<EvaluateCsvDetails> 
   }
 }
 
-/** The named workspace; else the only one, or `demo` among several. */
-async function trainingWorkspace(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
-  if (slug) {
-    const workspace = await findWorkspaceBySlug(db, slug)
-    if (!workspace) throw new Error(`workspace: no workspace with slug ${slug}`)
-    return { id: workspace.id, slug: workspace.slug }
-  }
-  const workspaces = await listWorkspaces(db)
-  const chosen = workspaces.length === 1 ? workspaces[0] : workspaces.find((workspace) => workspace.slug === 'demo')
-  if (chosen) return { id: chosen.id, slug: chosen.slug }
-  throw new Error(
-    `workspace: ${workspaces.length === 0 ? 'there is no workspace yet' : `there are several workspaces (${workspaces.map((workspace) => workspace.slug).join(', ')}): name one with --workspace`}`,
-  )
-}
+type ModelCard = Awaited<ReturnType<typeof getModel>>
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Trains in this process, as the `churn.train` job does (a card in status training, then the run),
  * so the new model becomes the current one for the server too. A PGlite data dir owned by a running
- * server cannot be opened by a second process, and the server has no CLI operation for a
- * minutes-long training: retraining then goes through the server (web app or API).
+ * server cannot be opened by a second process: then the server trains (its churn.train job) and
+ * this command follows the model card until it is ready.
  */
 async function train(options: TrainOptions): Promise<TrainResult> {
   const config = loadConfig()
   const owner = config.databaseUrl ? null : readDataDirOwner(config.dataDir)
-  if (owner) {
-    throw new Error(
-      `Bosun (pid ${owner.pid}${owner.port ? `, http://127.0.0.1:${owner.port}` : ''}) owns the data directory ${config.dataDir}, which no second process may open. ` +
-        'Retrain from the running server (Retrain on the Churn risk page, or POST /api/v1/churn/models/train), or stop it and run this again.',
-    )
-  }
+  if (owner) return trainInServer(options, owner.pid)
   return withDatabase(async (db) => {
     const workspace = await trainingWorkspace(db, options.workspace)
     log(`training the churn model of workspace ${workspace.slug} (churn before each account's next renewal)`)
@@ -71,6 +54,29 @@ async function train(options: TrainOptions): Promise<TrainResult> {
     const card = await getModel(db, { workspaceId: workspace.id, modelId })
     throw new Error(`workspace ${workspace.slug}: no model trained: ${card.error ?? 'training did not finish'}`)
   })
+}
+
+async function trainInServer(options: TrainOptions, pid: number): Promise<TrainResult> {
+  const started = (await runOperation('churn.train', { workspace: options.workspace, fallbackDays: options.fallbackDays })) as { workspace: string; model: ModelCard }
+  const workspace = started.workspace
+  log(`training the churn model of workspace ${workspace} in the running server (pid ${pid}), model ${started.model.id}`)
+  let card = started.model
+  const since = Date.now()
+  for (let polls = 1; card.status === 'training'; polls++) {
+    await sleep(1000)
+    card = ((await runOperation('churn.model', { workspace, modelId: card.id })) as { model: ModelCard }).model
+    if (polls % 15 === 0 && card.status === 'training') log(`still training (${Math.round((Date.now() - since) / 1000)} s)`)
+  }
+  if (card.status !== 'ready') throw new Error(`workspace ${workspace}: no model trained: ${card.error ?? 'training failed'}`)
+  return {
+    modelId: card.id,
+    kind: card.kind ?? 'unknown',
+    auc: card.metrics?.auc ?? null,
+    healthAuc: card.metrics?.health?.healthAuc ?? null,
+    accountsScored: card.accountsScored ?? 0,
+    seconds: card.seconds ?? 0,
+    target: card.target,
+  }
 }
 
 const wholeNumber = (name: string, min: number, max: number) => (value: string) => {

@@ -12,6 +12,7 @@ import type { Jobs } from './platform/jobs'
 import { createImportRun, executeImportRun, getImportRun, importFilesDir, importKinds, toImportRunDto, writeErrorReport, RUN_IMPORT_QUEUE, type ImportProgress } from './modules/imports'
 import { applyConfig, exportConfig, installDefaults, planConfig } from './modules/config'
 import { configKinds } from './modules/config-kinds'
+import { getModel, requestTraining, runQueuedTraining, TRAIN_CHURN_QUEUE } from './modules/churn'
 
 /**
  * Operations the CLI offers. They run in the CLI process against the database, or — when a
@@ -66,6 +67,9 @@ export const adminOperationSchemas = {
   'config.export': z.object({ workspace: z.string().min(1).optional() }),
   'config.plan': z.object({ workspace: z.string().min(1).optional(), yaml: z.string(), prune: z.boolean().default(false), ...openWorkAnswer }),
   'config.apply': z.object({ workspace: z.string().min(1).optional(), yaml: z.string(), prune: z.boolean().default(false), comment: z.string().max(2000).optional(), ...openWorkAnswer }),
+  /** workspace may be left out when there is only one, or one named demo. */
+  'churn.train': z.object({ workspace: z.string().min(1).optional(), fallbackDays: z.number().int().min(30).max(730).optional() }),
+  'churn.model': z.object({ workspace: z.string().min(1), modelId: z.string().uuid() }),
 }
 
 export type AdminOperation = keyof typeof adminOperationSchemas
@@ -169,7 +173,30 @@ export async function runAdminOperation(db: Db, operation: AdminOperation, input
       const plan = await applyConfig(db, { kinds: configKinds, workspaceId: workspace.id, yaml: params.yaml, prune: params.prune, comment: params.comment, actor: cliActor, jobs: context.jobs, openWork: { openRuns: params.openRuns, openTasks: params.openTasks } })
       return { workspace: workspace.slug, ...plan }
     }
+    case 'churn.train': {
+      const params = adminOperationSchemas['churn.train'].parse(input)
+      const workspace = await trainingWorkspace(db, params.workspace)
+      const modelId = await requestTraining(db, { workspaceId: workspace.id, requestedBy: 'bosun CLI', fallbackDays: params.fallbackDays, trigger: 'manual' })
+      // In a server the training runs as the churn.train job (the CLI follows the model card); else here.
+      if (context.jobs) await context.jobs.send(TRAIN_CHURN_QUEUE, { workspaceId: workspace.id, modelId })
+      else await runQueuedTraining(db, { workspaceId: workspace.id, modelId })
+      return { workspace: workspace.slug, model: await getModel(db, { workspaceId: workspace.id, modelId }) }
+    }
+    case 'churn.model': {
+      const params = adminOperationSchemas['churn.model'].parse(input)
+      return { workspace: params.workspace, model: await getModel(db, { workspaceId: await workspaceId(db, params.workspace), modelId: params.modelId }) }
+    }
   }
+}
+
+/** The named workspace; else the only one, or `demo` among several (churn training). */
+export async function trainingWorkspace(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
+  if (slug) return { id: await workspaceId(db, slug), slug }
+  const workspaces = await listWorkspaces(db)
+  const chosen = workspaces.length === 1 ? workspaces[0] : workspaces.find((workspace) => workspace.slug === 'demo')
+  if (chosen) return { id: chosen.id, slug: chosen.slug }
+  const message = workspaces.length === 0 ? 'there is no workspace yet' : `there are several workspaces (${workspaces.map((workspace) => workspace.slug).join(', ')}): name one with --workspace`
+  throw new ProblemError(400, 'Bad Request', `workspace: ${message}`, [{ field: 'workspace', message }])
 }
 
 /** The named workspace, or the only one when none is named (config commands). */
