@@ -48,6 +48,15 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
   boss.on('error', (error: Error) => logger.error({ err: error }, 'job system error'))
   await boss.start()
   const wakers: NodeJS.Timeout[] = []
+  // This process's worker of each queue: a job sent from here wakes it at once instead of at its next poll
+  // (pg-boss polls every 0.5 s at the fastest; an event's way to a fresh score crosses three queues).
+  const localWorkers = new Map<string, string>()
+  const sendAndNotify = async (queue: string, payload: object, sendOptions?: { singletonKey?: string; startAfter?: number }) => {
+    const id = await boss.send(queue, payload, sendOptions ?? {})
+    const worker = localWorkers.get(queue)
+    if (worker && !sendOptions?.startAfter) boss.notifyWorker(worker)
+    return id
+  }
 
   // Several processes starting at once on a new database deadlock inside pgboss.create_queue (measured with
   // 4 workers): queues are created one process at a time, under the start-up lock.
@@ -73,7 +82,7 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
         polling = true
         wake
           .hasWork()
-          .then((hasWork) => (hasWork ? boss.send(definition.queue, {}) : null))
+          .then((hasWork) => (hasWork ? sendAndNotify(definition.queue, {}) : null))
           .catch((error: unknown) => logger.warn({ err: error, queue: definition.queue }, 'wake check failed'))
           .finally(() => {
             polling = false
@@ -82,22 +91,18 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
       timer.unref()
       wakers.push(timer)
     }
-    await boss.work<Payload>(definition.queue, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    const workerId = await boss.work<Payload>(definition.queue, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
       for (const job of jobs) {
         await definition.handler(job.data, { id: job.id, queue: definition.queue })
       }
     })
+    localWorkers.set(definition.queue, workerId)
   }
 
   for (const definition of options.definitions) await register(definition, true)
 
   return {
-    send: async (queue, payload, sendOptions) => {
-      return boss.send(queue, payload, {
-        singletonKey: sendOptions?.singletonKey,
-        startAfter: sendOptions?.startAfterSeconds,
-      })
-    },
+    send: async (queue, payload, sendOptions) => sendAndNotify(queue, payload, { singletonKey: sendOptions?.singletonKey, startAfter: sendOptions?.startAfterSeconds }),
     register: (definition) => register(definition),
     stop: async () => {
       for (const timer of wakers) clearInterval(timer)
