@@ -6,7 +6,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Moves accepted calls from the inbox into events and usage rollups. Kicked by the ingestion
- * endpoint (coalesced in each process to at most one send a second), at worker start, and swept every
+ * endpoint (coalesced in each process to at most four sends a second), at worker start, and swept every
  * minute, so calls acknowledged just before a crash are processed after restart. A standard queue on
  * purpose: with a one-active-job policy, a job left "active" by a killed process would block every
  * drain until pg-boss expires it (15 min). One drain at a time is the advisory lock's job instead.

@@ -8,7 +8,7 @@ import { evaluateQueuedHealth, hasQueuedHealth, healthSweepLanes, sweepHealth } 
 const BATCH = 200
 
 /**
- * Rescores accounts whose inputs changed. Woken within half a second of a queued account by every
+ * Rescores accounts whose inputs changed. Woken within a quarter of a second of a queued account by every
  * worker (SKIP LOCKED splits the queue); an account changed many times meanwhile is scored once.
  * Runs until the queue is empty or 20 s passed.
  */
@@ -17,7 +17,7 @@ export function evaluateHealthJob(deps: AppDeps): JobDefinition<Record<string, n
     queue: 'health.evaluate',
     policy: 'short',
     runAtStart: true,
-    wake: { everySeconds: 0.5, hasWork: () => hasQueuedHealth(deps.db) },
+    wake: { everySeconds: 0.25, hasWork: () => hasQueuedHealth(deps.db) },
     handler: async () => {
       const started = Date.now()
       let accounts = 0

@@ -10,7 +10,7 @@ import { hasQueuedAccounts } from '../segments.repo'
 const BATCH = 250
 
 /**
- * Classifies accounts whose data changed. Woken within a second of a queued account by every worker
+ * Classifies accounts whose data changed. Woken within a quarter of a second of a queued account by every worker
  * process (the queue is shared with SKIP LOCKED, so workers split it); runs until the queue is empty
  * or 20 s passed, then refreshes today's counts of the workspaces it touched.
  */
@@ -19,7 +19,7 @@ export function evaluateJob(deps: AppDeps): JobDefinition<Record<string, never>>
     queue: 'segments.evaluate',
     policy: 'short',
     runAtStart: true,
-    wake: { everySeconds: 0.5, hasWork: () => hasQueuedAccounts(deps.db) },
+    wake: { everySeconds: 0.25, hasWork: () => hasQueuedAccounts(deps.db) },
     handler: async () => {
       const started = Date.now()
       const touched = new Set<string>()
