@@ -348,7 +348,10 @@ export async function accountSlices(db: Db, params: { workspaceId: string; size:
  * transaction. `parallel` slices run at once, each on its own connection: on PostgreSQL the facts
  * statement, which is most of the work, then uses as many cores; PGlite has one connection (keep 1).
  */
-export async function sweepHealth(db: Db, params: { workspaceId: string; today?: string; chunkSize?: number; parallel?: number }): Promise<HealthSweepResult> {
+export async function sweepHealth(
+  db: Db,
+  params: { workspaceId: string; today?: string; chunkSize?: number; parallel?: number; betweenSlices?: (busyMs: number) => Promise<void> },
+): Promise<HealthSweepResult> {
   const started = performance.now()
   const day = params.today ?? todayUtc()
   const chunkSize = params.chunkSize ?? 1000
@@ -359,6 +362,7 @@ export async function sweepHealth(db: Db, params: { workspaceId: string; today?:
   const lane = async () => {
     for (let index = next++; index < slices.length; index = next++) {
       const accountRange = slices[index]!
+      const sliceStarted = Date.now()
       const written = await db.transaction(async (tx) => {
         const ids = await queryRows<{ id: string }>(
           tx,
@@ -370,6 +374,7 @@ export async function sweepHealth(db: Db, params: { workspaceId: string; today?:
       result.accounts += written.accounts
       result.changed += written.changed
       result.bandChanged += written.bandChanged
+      await params.betweenSlices?.(Date.now() - sliceStarted)
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, params.parallel ?? 1) }, lane))

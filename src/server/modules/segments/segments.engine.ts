@@ -286,7 +286,10 @@ async function withSerializationRetry<Result>(work: () => Promise<Result>, attem
  * Re-classifies every account of a workspace with the SQL evaluator, a chunk of accounts per
  * transaction (on PGlite a chunk is what blocks the event loop at a time).
  */
-export async function evaluateWorkspace(db: Db, params: { workspaceId: string; today?: string; chunkSize?: number; reason?: string }): Promise<SweepResult> {
+export async function evaluateWorkspace(
+  db: Db,
+  params: { workspaceId: string; today?: string; chunkSize?: number; reason?: string; betweenSlices?: (busyMs: number) => Promise<void> },
+): Promise<SweepResult> {
   const started = performance.now()
   const today = params.today ?? todayUtc()
   const chunkSize = params.chunkSize ?? 2000
@@ -304,6 +307,7 @@ export async function evaluateWorkspace(db: Db, params: { workspaceId: string; t
     if (!slice?.last) break
     const range = { after, last: slice.last }
     after = slice.last
+    const sliceStarted = Date.now()
     // Repeatable read: the facts and the memberships compared with them come from one snapshot, so a
     // change classified meanwhile by the queue (newer facts) is never overwritten with this older view;
     // if both touch the same rows, PostgreSQL refuses this chunk and it is run again.
@@ -319,6 +323,7 @@ export async function evaluateWorkspace(db: Db, params: { workspaceId: string; t
     result.accounts += applied.accounts
     result.entered += applied.entered
     result.exited += applied.exited
+    await params.betweenSlices?.(Date.now() - sliceStarted)
   }
   await refreshDailyCounts(db, { workspaceId: params.workspaceId, day: today, rules })
   result.ms = Math.round(performance.now() - started)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { drainQueueInBatches, queryRows } from '../../../platform/db'
+import { drainQueueInBatches, embeddedSweepSlices, queryRows } from '../../../platform/db'
 import type { AppDeps } from '../../../platform/http'
 import type { JobDefinition } from '../../../platform/jobs'
 import { evaluateQueuedHealth, hasQueuedHealth, healthSweepLanes, sweepHealth } from '../health.engine'
@@ -43,7 +43,7 @@ export function sweepHealthJob(deps: AppDeps): JobDefinition<{ workspaceId?: str
         ? [payload.workspaceId]
         : (await queryRows<{ id: string }>(deps.db, sql`SELECT id FROM workspaces ORDER BY created_at`)).map((row) => row.id)
       for (const workspaceId of workspaceIds) {
-        const result = await sweepHealth(deps.db, { workspaceId, parallel: healthSweepLanes(deps.dbHandle.kind) })
+        const result = await sweepHealth(deps.db, { workspaceId, parallel: healthSweepLanes(deps.dbHandle.kind), ...embeddedSweepSlices(deps.dbHandle) })
         if (result.accounts > 0) deps.logger.info({ workspaceId, ...result }, 'health scores swept')
       }
     },
