@@ -259,7 +259,12 @@ async function startServer(fresh: Fresh, logFile: string) {
   fs.closeSync(out)
   const url = `http://127.0.0.1:${port}`
   let exited: number | null = null
-  child.on('exit', (code) => (exited = code ?? -1))
+  let stopping = false
+  child.on('exit', (code, signal) => {
+    exited = code ?? -1
+    // A server that dies mid-phase otherwise shows up only as the bench's next fetch failing.
+    if (!stopping) log(`server exited unexpectedly: code ${code}, signal ${signal}; see ${logFile}`)
+  })
   const deadline = Date.now() + 180_000
   for (;;) {
     if (exited !== null) throw new Error(`bosun start exited ${exited}; see ${logFile}`)
@@ -269,6 +274,7 @@ async function startServer(fresh: Fresh, logFile: string) {
   }
   const stop = async () => {
     if (exited !== null) return
+    stopping = true
     const done = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
