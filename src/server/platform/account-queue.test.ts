@@ -32,7 +32,10 @@ describe('account queues (health and classification recomputes)', () => {
     const account = crypto.randomUUID()
     for (let change = 0; change < 5; change++) await markChanged(account)
     const recomputed: string[][] = []
-    await recomputeClaimed(handle.db, { queue, limit: 10, cooldownMs: 0 }, async (_tx, claim) => void recomputed.push(claimedIds(claim)))
+    await recomputeClaimed(handle.db, { queue, limit: 10, cooldownMs: 0 }, {}, async (_tx, _workspaceId, accountIds) => {
+      recomputed.push(accountIds)
+      return {}
+    })
     expect(recomputed).toEqual([[account]])
     expect(await hasQueuedAccountsIn(handle.db, queue)).toBe(false)
   })
@@ -40,11 +43,12 @@ describe('account queues (health and classification recomputes)', () => {
   it('keeps a change made while the account was being recomputed, and recomputes it again', async () => {
     const account = crypto.randomUUID()
     await markChanged(account)
-    await recomputeClaimed(handle.db, { queue, limit: 10, cooldownMs: 0 }, async () => {
+    await recomputeClaimed(handle.db, { queue, limit: 10, cooldownMs: 0 }, {}, async () => {
       // On PostgreSQL, from another connection while the recompute's transaction is open. When the queue
       // rows were taken inside that transaction, this insert waited for it: the drain stalled behind
       // every recompute (here it would never return). PGlite has one connection: it marks just after.
       if (handle.kind === 'postgres') await markChanged(account)
+      return {}
     })
     if (handle.kind === 'pglite') await markChanged(account)
     expect(await hasQueuedAccountsIn(handle.db, queue)).toBe(true)
@@ -56,7 +60,7 @@ describe('account queues (health and classification recomputes)', () => {
     const busy = crypto.randomUUID()
     const quiet = crypto.randomUUID()
     await markChanged(busy)
-    const first = await recomputeClaimed(handle.db, { queue, limit: 10, cooldownMs: 800 }, async () => 'scored')
+    const first = await recomputeClaimed(handle.db, { queue, limit: 10, cooldownMs: 800 }, { accounts: 0 }, async () => ({ accounts: 1 }))
     expect(claimedIds(first.claim)).toEqual([busy])
     await markChanged(busy)
     await markChanged(quiet)
@@ -71,7 +75,7 @@ describe('account queues (health and classification recomputes)', () => {
     const account = crypto.randomUUID()
     await markChanged(account)
     await expect(
-      recomputeClaimed(handle.db, { queue, limit: 10, cooldownMs: 0 }, async () => {
+      recomputeClaimed(handle.db, { queue, limit: 10, cooldownMs: 0 }, {}, async () => {
         throw new Error('scorecard broken')
       }),
     ).rejects.toThrow('scorecard broken')

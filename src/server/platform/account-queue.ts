@@ -113,23 +113,28 @@ export async function releaseClaim(db: Db, claim: AccountClaim): Promise<void> {
 }
 
 /**
- * Claims a batch and recomputes it: `recompute` runs in one transaction with the claim's finish,
- * so a crash leaves the claim to go stale and be taken again, and an error releases it at once.
+ * Claims a batch and recomputes it, workspace by workspace, adding up the counts each returns (the keys of
+ * `zero`). The recomputes and the claim's finish share one transaction, so a crash leaves the claim to go
+ * stale and be taken again, and an error releases it at once.
  */
-export async function recomputeClaimed<Result>(
+export async function recomputeClaimed<Counts extends Record<string, number>>(
   db: Db,
   params: { queue: AccountQueueName; limit: number; cooldownMs: number },
-  recompute: (tx: Db, claim: AccountClaim) => Promise<Result>,
-): Promise<{ claim: AccountClaim; result: Result | null }> {
+  zero: Counts,
+  recomputeWorkspace: (tx: Db, workspaceId: string, accountIds: string[]) => Promise<Counts>,
+): Promise<{ claim: AccountClaim; counts: Counts }> {
   const claim = await claimQueuedAccounts(db, params)
-  if (claim.byWorkspace.size === 0) return { claim, result: null }
+  const counts: Record<string, number> = { ...zero }
+  if (claim.byWorkspace.size === 0) return { claim, counts: zero }
   try {
-    const result = await db.transaction(async (tx) => {
-      const computed = await recompute(tx, claim)
+    await db.transaction(async (tx) => {
+      for (const [workspaceId, accountIds] of claim.byWorkspace) {
+        const written = await recomputeWorkspace(tx, workspaceId, accountIds)
+        for (const key of Object.keys(zero)) counts[key] = (counts[key] ?? 0) + (written[key] ?? 0)
+      }
       await finishClaim(tx, claim)
-      return computed
     })
-    return { claim, result }
+    return { claim, counts: counts as Counts }
   } catch (error) {
     await releaseClaim(db, claim)
     throw error

@@ -308,21 +308,11 @@ export type HealthQueueResult = WriteResult & { workspaceIds: string[] }
  */
 export async function evaluateQueuedHealth(db: Db, params: { limit: number; today?: string; cooldownMs?: number }): Promise<HealthQueueResult> {
   const day = params.today ?? todayUtc()
-  const { claim, result } = await recomputeClaimed(
-    db,
-    { queue: 'health_evaluation_queue', limit: params.limit, cooldownMs: params.cooldownMs ?? 0 },
-    async (tx, claimed) => {
-      const total: WriteResult = { accounts: 0, changed: 0, bandChanged: 0 }
-      for (const [workspaceId, accountIds] of claimed.byWorkspace) {
-        const written = await recomputeAccounts(tx, { workspaceId, accountIds, day })
-        total.accounts += written.accounts
-        total.changed += written.changed
-        total.bandChanged += written.bandChanged
-      }
-      return total
-    },
+  const zero: WriteResult = { accounts: 0, changed: 0, bandChanged: 0 }
+  const { claim, counts } = await recomputeClaimed(db, { queue: 'health_evaluation_queue', limit: params.limit, cooldownMs: params.cooldownMs ?? 0 }, zero, (tx, workspaceId, accountIds) =>
+    recomputeAccounts(tx, { workspaceId, accountIds, day }),
   )
-  return { ...(result ?? { accounts: 0, changed: 0, bandChanged: 0 }), workspaceIds: [...claim.byWorkspace.keys()] }
+  return { ...counts, workspaceIds: [...claim.byWorkspace.keys()] }
 }
 
 export const hasQueuedHealth = (db: Db) => hasQueuedAccountsIn(db, 'health_evaluation_queue')

@@ -250,23 +250,13 @@ export type QueueResult = ApplyResult & { workspaceIds: string[]; oldestMarkedAt
  */
 export async function evaluateQueuedAccounts(db: Db, params: { limit: number; today?: string; cooldownMs?: number }): Promise<QueueResult> {
   const today = params.today ?? todayUtc()
-  const { claim, result } = await recomputeClaimed(
-    db,
-    { queue: 'account_evaluation_queue', limit: params.limit, cooldownMs: params.cooldownMs ?? 0 },
-    async (tx, claimed) => {
-      const applied: ApplyResult = { accounts: 0, entered: 0, exited: 0 }
-      for (const [workspaceId, accountIds] of claimed.byWorkspace) {
-        const rules = await loadClassificationRules(tx, workspaceId)
-        const verdicts = await verdictsInMemory(tx, { workspaceId, accountIds, rules, today })
-        const written = await applyVerdicts(tx, { workspaceId, verdicts, rules, reason: 'data changed' })
-        applied.accounts += written.accounts
-        applied.entered += written.entered
-        applied.exited += written.exited
-      }
-      return applied
-    },
-  )
-  return { ...(result ?? { accounts: 0, entered: 0, exited: 0 }), workspaceIds: [...claim.byWorkspace.keys()], oldestMarkedAt: claim.oldestMarkedAt }
+  const zero: ApplyResult = { accounts: 0, entered: 0, exited: 0 }
+  const { claim, counts } = await recomputeClaimed(db, { queue: 'account_evaluation_queue', limit: params.limit, cooldownMs: params.cooldownMs ?? 0 }, zero, async (tx, workspaceId, accountIds) => {
+    const rules = await loadClassificationRules(tx, workspaceId)
+    const verdicts = await verdictsInMemory(tx, { workspaceId, accountIds, rules, today })
+    return applyVerdicts(tx, { workspaceId, verdicts, rules, reason: 'data changed' })
+  })
+  return { ...counts, workspaceIds: [...claim.byWorkspace.keys()], oldestMarkedAt: claim.oldestMarkedAt }
 }
 
 export type SweepResult = ApplyResult & { ms: number }
