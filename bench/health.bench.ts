@@ -13,7 +13,8 @@
  * generated data is written in SQL: per account a subscription, 2 contacts, a ticket for every other
  * account, a touchpoint, and 90 days of product usage (1/7 of accounts have none; 1/5 are "dormant",
  * last active 35–89 days ago; the rest active on 23 of the 90 days with 1–3 users and 2 key features a
- * day). Accounts are classified (segments sweep; owner assignment marked caught up) before anything is timed.
+ * day). Accounts are classified (segments sweep; owner assignment marked caught up) before anything is timed;
+ * before the server starts, the playbook consumer is marked caught up too (the first scores are not news).
  *
  * Phases, each timed on its own:
  *   - facts: the baseline — only reading every account's facts (loadAccountFacts, the statement the
@@ -48,6 +49,7 @@ import { loadAccountFacts, todayUtc } from '../src/server/modules/conditions'
 import { installDefaults } from '../src/server/modules/config'
 import { configKinds } from '../src/server/modules/config-kinds'
 import { ASSIGN_CONSUMER, workspacesToAssign } from '../src/server/modules/engagement'
+import { PLAYBOOKS_CONSUMER } from '../src/server/modules/playbooks'
 import { accountSlices, healthSweepLanes, sweepHealth } from '../src/server/modules/health'
 import { createApiKey, createWorkspaceWithOwner } from '../src/server/modules/identity'
 import { evaluateWorkspace } from '../src/server/modules/segments'
@@ -207,14 +209,21 @@ async function analyze(handle: DbHandle) {
  */
 async function classify(handle: DbHandle, workspaceId: string) {
   await evaluateWorkspace(handle.db, { workspaceId })
-  await handle.db.execute(sql`
-    INSERT INTO domain_event_cursors (workspace_id, consumer, last_tx_id, last_id, updated_at)
-    SELECT ${workspaceId}, ${ASSIGN_CONSUMER}, coalesce(max(tx_id), 0), coalesce(max(id), 0), now() FROM domain_events WHERE workspace_id = ${workspaceId}
-    ON CONFLICT (workspace_id, consumer) DO UPDATE SET last_tx_id = excluded.last_tx_id, last_id = excluded.last_id, updated_at = excluded.updated_at`)
+  await markCaughtUp(handle.db, workspaceId, [ASSIGN_CONSUMER])
   if ((await workspacesToAssign(handle.db)).includes(workspaceId)) throw new Error('owner assignment still has unread events')
   // The triggers queued every account; the phases below decide when they are scored.
   await handle.db.execute(sql`DELETE FROM account_evaluation_queue`)
   await handle.db.execute(sql`DELETE FROM health_evaluation_queue`)
+}
+
+/** Moves domain-event consumers past every event written so far: the generated world's events are not news. */
+async function markCaughtUp(db: Db, workspaceId: string, consumers: string[]) {
+  for (const consumer of consumers) {
+    await db.execute(sql`
+      INSERT INTO domain_event_cursors (workspace_id, consumer, last_tx_id, last_id, updated_at)
+      SELECT ${workspaceId}, ${consumer}, coalesce(max(tx_id), 0), coalesce(max(id), 0), now() FROM domain_events WHERE workspace_id = ${workspaceId}
+      ON CONFLICT (workspace_id, consumer) DO UPDATE SET last_tx_id = excluded.last_tx_id, last_id = excluded.last_id, updated_at = excluded.updated_at`)
+  }
 }
 
 /** Reads every account's facts in the sweep's chunks, as the engine does; nothing scored. */
@@ -454,6 +463,10 @@ async function healthWorld(kind: DbKind): Promise<Result[]> {
     log(`${kind}: bands ${bands.map((row) => `${row.band ?? 'none'} ${row.n}`).join(', ')}`)
     // The recomputes queue nothing themselves, but be sure the server starts with an empty queue.
     await handle.db.execute(sql`DELETE FROM health_evaluation_queue`)
+    // The first recompute wrote a health.band_changed event for every account (no band → a band). Left
+    // unread, the server would start the shipped "Health turned red" playbook for ~32,000 accounts during
+    // the freshness phase (it stalled PGlite for 14.8 s at 100k): a start-up storm, not the freshness.
+    await markCaughtUp(handle.db, workspace.id, [ASSIGN_CONSUMER, PLAYBOOKS_CONSUMER])
 
     const dormant = await pickDormant(handle.db, workspace.id)
     const { key } = await createApiKey(handle.db, { workspaceId: workspace.id, name: 'bench', scopes: ['ingest', 'read'], rateLimitPerSecond: 100_000, actor: { kind: 'system', label: 'bench' } })
