@@ -189,24 +189,18 @@ export async function runAdminOperation(db: Db, operation: AdminOperation, input
   }
 }
 
-/** The named workspace; else the only one, or `demo` among several (churn training). */
-export async function trainingWorkspace(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
+/** The named workspace; else the only one, or `preferred` among several (churn training prefers demo). */
+async function configWorkspace(db: Db, slug: string | undefined, preferred?: string): Promise<{ id: string; slug: string }> {
   if (slug) return { id: await workspaceId(db, slug), slug }
   const workspaces = await listWorkspaces(db)
-  const chosen = workspaces.length === 1 ? workspaces[0] : workspaces.find((workspace) => workspace.slug === 'demo')
+  const chosen = workspaces.length === 1 ? workspaces[0] : workspaces.find((workspace) => preferred !== undefined && workspace.slug === preferred)
   if (chosen) return { id: chosen.id, slug: chosen.slug }
   const message = workspaces.length === 0 ? 'there is no workspace yet' : `there are several workspaces (${workspaces.map((workspace) => workspace.slug).join(', ')}): name one with --workspace`
   throw new ProblemError(400, 'Bad Request', `workspace: ${message}`, [{ field: 'workspace', message }])
 }
 
-/** The named workspace, or the only one when none is named (config commands). */
-async function configWorkspace(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
-  if (slug) return { id: await workspaceId(db, slug), slug }
-  const workspaces = await listWorkspaces(db)
-  if (workspaces.length === 1 && workspaces[0]) return { id: workspaces[0].id, slug: workspaces[0].slug }
-  const message = workspaces.length === 0 ? 'there is no workspace yet' : `there are several workspaces (${workspaces.map((workspace) => workspace.slug).join(', ')}): name one with --workspace`
-  throw new ProblemError(400, 'Bad Request', `workspace: ${message}`, [{ field: 'workspace', message }])
-}
+/** The workspace `bosun churn train` trains: the named one, else the only one, or demo among several. */
+export const trainingWorkspace = (db: Db, slug: string | undefined) => configWorkspace(db, slug, 'demo')
 
 /**
  * An import run in this process (the CLI when no server owns the data dir, or on PostgreSQL),

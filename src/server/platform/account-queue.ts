@@ -49,7 +49,6 @@ export type AccountClaim = {
   /** The claim's timestamp, as PostgreSQL wrote it: finishing and releasing match on it. */
   token: string
   byWorkspace: Map<string, string[]>
-  oldestMarkedAt: string | null
 }
 
 /**
@@ -61,7 +60,7 @@ export async function claimQueuedAccounts(db: Db, params: { queue: AccountQueueN
   const q = sql.identifier(params.queue)
   const cooldown = sql`make_interval(secs => ${params.cooldownMs / 1000})`
   await db.execute(sql`DELETE FROM ${q} WHERE done_at IS NOT NULL AND done_at < now() - ${cooldown}`)
-  const rows = await queryRows<{ workspace_id: string; account_id: string; marked_at: string; token: string }>(
+  const rows = await queryRows<{ workspace_id: string; account_id: string; token: string }>(
     db,
     // By ctid: a TID scan whatever the planner believes about this often-empty table's size.
     sql`UPDATE ${q} AS q SET claimed_at = now()
@@ -73,15 +72,14 @@ export async function claimQueuedAccounts(db: Db, params: { queue: AccountQueueN
               WHERE c.workspace_id = w.workspace_id AND c.account_id = w.account_id AND c.ctid <> w.ctid AND c.claimed_at IS NOT NULL
                 AND (c.done_at > now() - ${cooldown} OR (c.done_at IS NULL AND c.claimed_at >= now() - ${STALE_CLAIM})))
           ORDER BY w.marked_at LIMIT ${params.limit} FOR UPDATE SKIP LOCKED))
-        RETURNING q.workspace_id, q.account_id, q.marked_at::text AS marked_at, q.claimed_at::text AS token`,
+        RETURNING q.workspace_id, q.account_id, q.claimed_at::text AS token`,
   )
-  const claim: AccountClaim = { queue: params.queue, token: rows[0]?.token ?? '', byWorkspace: new Map(), oldestMarkedAt: null }
+  const claim: AccountClaim = { queue: params.queue, token: rows[0]?.token ?? '', byWorkspace: new Map() }
   for (const row of rows) {
     const accounts = claim.byWorkspace.get(row.workspace_id) ?? []
     // A stale claim and a newer waiting row of the same account can both be taken: recompute it once.
     if (!accounts.includes(row.account_id)) accounts.push(row.account_id)
     claim.byWorkspace.set(row.workspace_id, accounts)
-    if (claim.oldestMarkedAt === null || row.marked_at < claim.oldestMarkedAt) claim.oldestMarkedAt = row.marked_at
   }
   return claim
 }

@@ -241,7 +241,7 @@ export async function writeMembershipChanges(
   }
 }
 
-export type QueueResult = ApplyResult & { workspaceIds: string[]; oldestMarkedAt: string | null }
+export type QueueResult = ApplyResult & { workspaceIds: string[] }
 
 /**
  * Claims up to `limit` queued accounts (several workers share the queue), classifies them in memory
@@ -256,7 +256,7 @@ export async function evaluateQueuedAccounts(db: Db, params: { limit: number; to
     const verdicts = await verdictsInMemory(tx, { workspaceId, accountIds, rules, today })
     return applyVerdicts(tx, { workspaceId, verdicts, rules, reason: 'data changed' })
   })
-  return { ...counts, workspaceIds: [...claim.byWorkspace.keys()], oldestMarkedAt: claim.oldestMarkedAt }
+  return { ...counts, workspaceIds: [...claim.byWorkspace.keys()] }
 }
 
 export type SweepResult = ApplyResult & { ms: number }
