@@ -29,7 +29,7 @@ import autocannon from 'autocannon'
 import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import { freePort } from './support'
-import { listAccounts } from '../src/server/modules/accounts'
+import { listAccountsJson } from '../src/server/modules/accounts'
 import { loadConfig } from '../src/server/platform/config'
 import { queryRows } from '../src/server/platform/db'
 import { createLogger } from '../src/server/platform/logging'
@@ -184,9 +184,9 @@ async function directDbBaseline(kind: DbKind): Promise<Result[]> {
   try {
     const [workspace] = await queryRows<{ id: string }>(handle.db, sql`select id from workspaces where slug = ${WORKSPACE}`)
     if (!workspace) throw new Error(`no workspace ${WORKSPACE}`)
-    type Filters = Parameters<typeof listAccounts>[1]['filters']
+    type Filters = Parameters<typeof listAccountsJson>[1]['filters']
     const filters = { plan: 'Growth', sort: '-arr', limit: 50 } as Filters
-    const run = () => listAccounts(handle.db, { workspaceId: workspace.id, filters })
+    const run = () => listAccountsJson(handle.db, { workspaceId: workspace.id, filters })
     for (let i = 0; i < 20; i++) await run()
     const results: Result[] = []
     for (const callers of [1, CONNECTIONS]) {
@@ -212,7 +212,7 @@ async function directDbBaseline(kind: DbKind): Promise<Result[]> {
         non2xx: 0,
         errors: 0,
         requests: latencies.length,
-        path: `accounts.listAccounts(plan=Growth, sort=-arr, limit=50), ${callers} concurrent caller(s)`,
+        path: `accounts.listAccountsJson(plan=Growth, sort=-arr, limit=50), ${callers} concurrent caller(s)`,
       }
       log(`${kind} ${row.endpoint}: p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.rps} calls/s`)
       results.push(row)

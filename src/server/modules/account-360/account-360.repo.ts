@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { preparedPerDb, type Db } from '../../platform/db'
-import { accounts, revenueMovements } from '../accounts'
+import { accountJsonObject, accounts, isoTimestamp, revenueMovements } from '../accounts'
 import { contactRoles, contacts } from '../contacts'
 import { users } from '../identity'
 import { subscriptions } from '../subscriptions'
@@ -11,8 +11,7 @@ import { touchpoints } from '../touchpoints'
 /** The list lengths of the 360 view (the API contract describes them). */
 export const account360Limits = { children: 200, contacts: 500, subscriptions: 500, tickets: 50, touchpoints: 50, movements: 100, seriesMonths: 24 } as const
 
-/** A timestamptz as `Date.prototype.toISOString()` writes it: UTC, milliseconds (truncated, as the drivers' Date is), 'Z'. */
-const iso = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+const iso = isoTimestamp
 const col = (alias: string, name: string) => sql.raw(`${alias}.${name}`)
 const textArray = (values: readonly string[]) => sql.raw(`'{${values.join(',')}}'::text[]`)
 
@@ -21,13 +20,7 @@ const A = (name: string) => sql.raw(`"accounts".${name}`)
 const today = sql`${sql.placeholder('today')}::date`
 const lim = (limit: number) => sql.raw(String(limit))
 
-const accountJson = sql`json_build_object(
-  'id', ${A('id')}, 'externalId', ${A('external_id')}, 'name', ${A('name')}, 'domain', ${A('domain')},
-  'parentId', ${A('parent_id')}, 'ownerId', ${A('owner_id')}, 'ownerName', owner.name,
-  'plan', ${A('plan')}, 'industry', ${A('industry')}, 'employees', ${A('employees')}, 'country', ${A('country')},
-  'arr', ${A('arr')}::float8, 'currency', ${A('currency')}, 'renewalDate', ${A('renewal_date')}, 'traits', ${A('traits')},
-  'status', ${A('status')}, 'churnedAt', ${A('churned_at')},
-  'createdAt', ${iso(A('created_at'))}, 'updatedAt', ${iso(A('updated_at'))})`
+const accountJson = accountJsonObject(A, sql`owner.name`)
 
 const ownerJson = sql`case when ${A('owner_id')} is not null and owner.name is not null
   then json_build_object('id', ${A('owner_id')}, 'name', owner.name, 'email', coalesce(owner.email, '')) end`

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
+import { createHash } from 'node:crypto'
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../platform/db'
 import { queryRows } from '../../platform/db'
 import { users } from '../identity'
@@ -11,8 +12,20 @@ export type AccountWithOwner = Account & { ownerName: string | null }
 export type RevenueMovement = typeof revenueMovements.$inferSelect
 export type NewRevenueMovement = typeof revenueMovements.$inferInsert
 
-/** Lists count matches up to this many and then say "more than". */
-export const COUNT_CAP = 1_000
+/** A timestamptz as `Date.prototype.toISOString()` writes it: UTC, milliseconds, 'Z' (JSON built by PostgreSQL). */
+export const isoTimestamp = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+/**
+ * The JSON of AccountSchema, built by PostgreSQL, for the account row `column(name)` reads and its
+ * owner's name. Shared with Account 360 so the two never disagree on what an account looks like.
+ */
+export const accountJsonObject = (column: (name: string) => SQL, ownerName: SQL, extra: SQL = sql``) => sql`json_build_object(
+  'id', ${column('id')}, 'externalId', ${column('external_id')}, 'name', ${column('name')}, 'domain', ${column('domain')},
+  'parentId', ${column('parent_id')}, 'ownerId', ${column('owner_id')}, 'ownerName', ${ownerName},
+  'plan', ${column('plan')}, 'industry', ${column('industry')}, 'employees', ${column('employees')}, 'country', ${column('country')},
+  'arr', ${column('arr')}::float8, 'currency', ${column('currency')}, 'renewalDate', ${column('renewal_date')}, 'traits', ${column('traits')},
+  'status', ${column('status')}, 'churnedAt', ${column('churned_at')},
+  'createdAt', ${isoTimestamp(column('created_at'))}, 'updatedAt', ${isoTimestamp(column('updated_at'))}${extra})`
 
 const accountColumns = {
   workspaceId: accounts.workspaceId,
@@ -39,111 +52,156 @@ const accountColumns = {
 
 const ownerJoin = and(eq(users.workspaceId, accounts.workspaceId), eq(users.id, accounts.ownerId))
 
-/** The expression each sort orders by; renewal dates put accounts without one last. */
+/** Lists count matches up to this many and then say "more than". */
+export const COUNT_CAP = 1_000
+
+/** A column of the list's account row (alias `a`). */
+const A = (name: string) => sql.raw(`a.${name}`)
+const param = (name: string) => sql.placeholder(name)
+
+/** What a list sorts by: the expression (index-backed for each sort) and how a cursor's value is cast. */
 export function sortKey(sort: AccountSort): { expression: SQL; descending: boolean; kind: 'text' | 'number' | 'date' } {
   const descending = sort.startsWith('-')
   switch (sort) {
     case 'name':
     case '-name':
-      return { expression: sql`${accounts.name}`, descending, kind: 'text' }
+      return { expression: A('name'), descending, kind: 'text' }
     case 'arr':
     case '-arr':
-      return { expression: sql`${accounts.arr}`, descending, kind: 'number' }
+      return { expression: A('arr'), descending, kind: 'number' }
+    // Accounts without a renewal date come last in both directions.
     case 'renewal_date':
-      return { expression: sql`coalesce(${accounts.renewalDate}, '9999-12-31'::date)`, descending, kind: 'date' }
+      return { expression: sql`coalesce(${A('renewal_date')}, '9999-12-31'::date)`, descending, kind: 'date' }
     case '-renewal_date':
-      return { expression: sql`coalesce(${accounts.renewalDate}, '0001-01-01'::date)`, descending, kind: 'date' }
+      return { expression: sql`coalesce(${A('renewal_date')}, '0001-01-01'::date)`, descending, kind: 'date' }
   }
 }
 
-function filterConditions(workspaceId: string, filters: Omit<AccountListFilters, 'sort' | 'limit' | 'cursor'>, today: string): SQL[] {
-  const conditions: SQL[] = [sql`${accounts.workspaceId} = ${workspaceId}`]
+/**
+ * The list's conditions with placeholders for the values, and a `shape` naming which conditions are
+ * there: one prepared statement per shape, so PostgreSQL parses and plans a list once per connection.
+ */
+function listConditions(filters: Omit<AccountListFilters, 'sort' | 'limit' | 'cursor'>, today: string) {
+  const shape: string[] = []
+  const conditions: SQL[] = [sql`${A('workspace_id')} = ${param('workspaceId')}`]
+  const values: Record<string, unknown> = {}
+  const add = (name: string, value: unknown, condition: SQL) => {
+    shape.push(name)
+    values[name] = value
+    conditions.push(condition)
+  }
   const externalId = filters.external_id ?? filters.externalId
-  if (externalId !== undefined) conditions.push(sql`${accounts.externalId} = ${externalId}`)
+  if (externalId !== undefined) add('externalId', externalId, sql`${A('external_id')} = ${param('externalId')}`)
   if (filters.q) {
     const pattern = `%${filters.q.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%`
-    conditions.push(sql`lower(${accounts.name} || ' ' || coalesce(${accounts.domain}, '')) like ${pattern}`)
+    add('q', pattern, sql`lower(${A('name')} || ' ' || coalesce(${A('domain')}, '')) like ${param('q')}`)
   }
-  if (filters.ownerId === 'none') conditions.push(sql`${accounts.ownerId} is null`)
-  else if (filters.ownerId) conditions.push(sql`${accounts.ownerId} = ${filters.ownerId}`)
-  if (filters.plan) conditions.push(sql`${accounts.plan} = ${filters.plan}`)
-  if (filters.industry) conditions.push(sql`${accounts.industry} = ${filters.industry}`)
-  if (filters.country) conditions.push(sql`${accounts.country} = ${filters.country}`)
-  if (filters.status) conditions.push(sql`${accounts.status} = ${filters.status}`)
-  if (filters.parentId) conditions.push(sql`${accounts.parentId} = ${filters.parentId}`)
+  if (filters.ownerId === 'none') add('ownerNone', true, sql`${A('owner_id')} is null`)
+  else if (filters.ownerId) add('ownerId', filters.ownerId, sql`${A('owner_id')} = ${param('ownerId')}::uuid`)
+  for (const column of ['plan', 'industry', 'country', 'status'] as const) {
+    const value = filters[column]
+    if (value) add(column, value, sql`${A(column)} = ${param(column)}`)
+  }
+  if (filters.parentId) add('parentId', filters.parentId, sql`${A('parent_id')} = ${param('parentId')}::uuid`)
   if (filters.renewalWithinDays !== undefined) {
-    conditions.push(sql`${accounts.renewalDate} between ${today}::date and ${today}::date + ${filters.renewalWithinDays}::int`)
+    values.today = today
+    add('renewalWithinDays', filters.renewalWithinDays, sql`${A('renewal_date')} between ${param('today')}::date and ${param('today')}::date + ${param('renewalWithinDays')}::int`)
   }
-  if (filters.renewalFrom) conditions.push(sql`${accounts.renewalDate} >= ${filters.renewalFrom}::date`)
-  if (filters.renewalTo) conditions.push(sql`${accounts.renewalDate} <= ${filters.renewalTo}::date`)
-  if (filters.minArr !== undefined) conditions.push(sql`${accounts.arr} >= ${filters.minArr}`)
-  if (filters.maxArr !== undefined) conditions.push(sql`${accounts.arr} <= ${filters.maxArr}`)
+  if (filters.renewalFrom) add('renewalFrom', filters.renewalFrom, sql`${A('renewal_date')} >= ${param('renewalFrom')}::date`)
+  if (filters.renewalTo) add('renewalTo', filters.renewalTo, sql`${A('renewal_date')} <= ${param('renewalTo')}::date`)
+  if (filters.minArr !== undefined) add('minArr', filters.minArr, sql`${A('arr')} >= ${param('minArr')}::numeric`)
+  if (filters.maxArr !== undefined) add('maxArr', filters.maxArr, sql`${A('arr')} <= ${param('maxArr')}::numeric`)
   // Classification and health are read from their modules' tables by SQL (as Account 360 does): one
   // statement, each an index lookup per account.
-  for (const [family, key] of [['segment', filters.segment], ['tier', filters.tier], ['stage', filters.stage]] as const) {
+  for (const family of ['segment', 'tier', 'stage'] as const) {
+    const key = filters[family]
     if (key === undefined) continue
-    conditions.push(sql`EXISTS (SELECT 1 FROM account_memberships m WHERE m.workspace_id = ${accounts.workspaceId} AND m.family = ${family}
-      AND m.group_key = ${key} AND m.account_id = ${accounts.id})`)
+    add(family, key, sql`EXISTS (SELECT 1 FROM account_memberships m WHERE m.workspace_id = ${A('workspace_id')} AND m.family = ${family}
+      AND m.group_key = ${param(family)} AND m.account_id = ${A('id')})`)
   }
   if (filters.healthBand === 'unscored') {
-    conditions.push(sql`NOT EXISTS (SELECT 1 FROM health_scores h WHERE h.workspace_id = ${accounts.workspaceId} AND h.account_id = ${accounts.id} AND h.band IS NOT NULL)`)
+    add('unscored', true, sql`NOT EXISTS (SELECT 1 FROM health_scores h WHERE h.workspace_id = ${A('workspace_id')} AND h.account_id = ${A('id')} AND h.band IS NOT NULL)`)
   } else if (filters.healthBand) {
-    conditions.push(sql`EXISTS (SELECT 1 FROM health_scores h WHERE h.workspace_id = ${accounts.workspaceId} AND h.account_id = ${accounts.id} AND h.band = ${filters.healthBand})`)
+    add('healthBand', filters.healthBand, sql`EXISTS (SELECT 1 FROM health_scores h WHERE h.workspace_id = ${A('workspace_id')} AND h.account_id = ${A('id')} AND h.band = ${param('healthBand')})`)
   }
-  return conditions
+  return { shape, conditions, values }
 }
 
 const groupOf = (family: 'tier' | 'stage') =>
-  sql<string | null>`(SELECT m.group_key FROM account_memberships m
-    WHERE m.workspace_id = ${accounts.workspaceId} AND m.family = ${family} AND m.account_id = ${accounts.id} ORDER BY m.group_key LIMIT 1)`
+  sql`(SELECT m.group_key FROM account_memberships m
+    WHERE m.workspace_id = ${A('workspace_id')} AND m.family = ${family} AND m.account_id = ${A('id')} ORDER BY m.group_key LIMIT 1)`
 
-/** What a row of the list shows beside the account. */
-const listColumns = {
-  healthScore: sql<number | null>`(SELECT h.score::float8 FROM health_scores h WHERE h.workspace_id = ${accounts.workspaceId} AND h.account_id = ${accounts.id})`.mapWith(
-    (value: unknown) => (value === null ? null : Number(value)),
-  ),
-  healthBand: sql<'red' | 'yellow' | 'green' | null>`(SELECT h.band FROM health_scores h WHERE h.workspace_id = ${accounts.workspaceId} AND h.account_id = ${accounts.id})`,
-  tier: groupOf('tier'),
-  stage: groupOf('stage'),
+/** A row of the list: the account and what a CSM scans a book by (health, tier, stage), as JSON. */
+const listItemJson = accountJsonObject(
+  A,
+  sql`owner.name`,
+  sql`, 'healthScore', round(h.score, 1)::float8, 'healthBand', h.band, 'tier', ${groupOf('tier')}, 'stage', ${groupOf('stage')}`,
+)
+
+/**
+ * One statement per list: the page (limit + 1 ids in index order, so the JSON is built for those rows
+ * only), the cursor's sort value and id, and the count up to the cap (an exact count of 40,000 matches
+ * cost 3x the page itself). PostgreSQL writes the items' JSON; Node passes the text through.
+ */
+function buildListStatement(db: Db, params: { name: string; sort: AccountSort; conditions: SQL[]; countConditions: SQL[] }) {
+  const key = sortKey(params.sort)
+  const direction = sql.raw(key.descending ? 'desc' : 'asc')
+  const page = sql`select ${A('id')} as id, (${key.expression})::text as sort_value
+    from ${accounts} a where ${and(...params.conditions)}
+    order by ${key.expression} ${direction}, ${A('id')} ${direction} limit ${param('limitPlusOne')}`
+  // Numbered after the join, in the page's order (a: the same alias, so the same sort expression).
+  const rows = sql`select p.id, p.sort_value, ${listItemJson} as item,
+      row_number() over (order by ${key.expression} ${direction}, ${A('id')} ${direction}) as n
+    from (${page}) p
+    join ${accounts} a on a.workspace_id = ${param('workspaceId')} and a.id = p.id
+    left join ${users} owner on owner.workspace_id = a.workspace_id and owner.id = a.owner_id
+    left join health_scores h on h.workspace_id = a.workspace_id and h.account_id = a.id`
+  return db
+    .select({
+      items: sql<string>`coalesce(json_agg(r.item order by r.n) filter (where r.n <= ${param('limit')}), '[]'::json)::text`,
+      hasMore: sql<boolean>`count(*) > ${param('limit')}`,
+      lastSortValue: sql<string | null>`max(r.sort_value) filter (where r.n = ${param('limit')})`,
+      lastId: sql<string | null>`max(r.id::text) filter (where r.n = ${param('limit')})`,
+      total: sql<number>`(select count(*)::int from (select 1 from ${accounts} a where ${and(...params.countConditions)} limit ${sql.raw(String(COUNT_CAP + 1))}) counted)`,
+    })
+    .from(sql`(${rows}) r`)
+    .prepare(params.name)
 }
-export type AccountListRow = AccountWithOwner & { healthScore: number | null; healthBand: 'red' | 'yellow' | 'green' | null; tier: string | null; stage: string | null }
+type ListStatement = ReturnType<typeof buildListStatement>
 
-export async function listAccounts(
+// Per database handle, the statement of each shape seen; shapes are few (which filters a list uses).
+const listStatements = new WeakMap<Db, Map<string, ListStatement>>()
+
+export type AccountPageJson = { itemsJson: string; last: [string, string] | null; total: number; totalCapped: boolean }
+
+export async function listAccountsJson(
   db: Db,
-  params: { workspaceId: string; filters: AccountListFilters; after?: [unknown, string]; today: string },
-): Promise<{ rows: (AccountListRow & { sortValue: unknown })[]; total: number; totalCapped: boolean }> {
+  params: { workspaceId: string; filters: AccountListFilters; after?: [string, string]; today: string },
+): Promise<AccountPageJson> {
   const { filters } = params
   const key = sortKey(filters.sort)
-  const conditions = filterConditions(params.workspaceId, filters, params.today)
+  const { shape, conditions, values } = listConditions(filters, params.today)
   const countConditions = [...conditions]
   if (params.after) {
-    const cast = key.kind === 'number' ? sql`::numeric` : key.kind === 'date' ? sql`::date` : sql``
-    const [value, id] = params.after
-    conditions.push(
-      key.descending
-        ? sql`(${key.expression}, ${accounts.id}) < (${value}${cast}, ${id}::uuid)`
-        : sql`(${key.expression}, ${accounts.id}) > (${value}${cast}, ${id}::uuid)`,
-    )
+    const cast = sql.raw(key.kind === 'number' ? '::numeric' : key.kind === 'date' ? '::date' : '::text')
+    const tuple = sql`(${param('afterValue')}${cast}, ${param('afterId')}::uuid)`
+    conditions.push(key.descending ? sql`(${key.expression}, ${A('id')}) < ${tuple}` : sql`(${key.expression}, ${A('id')}) > ${tuple}`)
+    values.afterValue = params.after[0]
+    values.afterId = params.after[1]
   }
-  const order = key.descending ? [desc(key.expression), desc(accounts.id)] : [asc(key.expression), asc(accounts.id)]
-  const rowsQuery = db
-    .select({ ...accountColumns, ...listColumns, sortValue: sql<unknown>`${key.expression}`.as('sort_value') })
-    .from(accounts)
-    .leftJoin(users, ownerJoin)
-    .where(and(...conditions))
-    .orderBy(...order)
-    .limit(filters.limit + 1)
-  // Counting stops at the cap: an exact count of 40,000 matches cost 3x the page itself.
-  const counted = db
-    .select({ one: sql`1` })
-    .from(accounts)
-    .where(and(...countConditions))
-    .limit(COUNT_CAP + 1)
-    .as('counted')
-  const countQuery = db.select({ total: sql<number>`count(*)::int` }).from(counted)
-  const [rows, [count]] = await Promise.all([rowsQuery, countQuery])
-  const total = count?.total ?? 0
-  return { rows, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP }
+  const shapeKey = [filters.sort, params.after ? 'after' : '', ...shape].join('|')
+  let statements = listStatements.get(db)
+  if (!statements) listStatements.set(db, (statements = new Map()))
+  let statement = statements.get(shapeKey)
+  if (!statement) {
+    const name = `accounts_list_${createHash('sha1').update(shapeKey).digest('hex').slice(0, 16)}`
+    statement = buildListStatement(db, { name, sort: filters.sort, conditions, countConditions })
+    statements.set(shapeKey, statement)
+  }
+  const [row] = await statement.execute({ ...values, workspaceId: params.workspaceId, limit: filters.limit, limitPlusOne: filters.limit + 1 })
+  const total = row?.total ?? 0
+  const last = row?.hasMore && row.lastSortValue !== null && row.lastId !== null ? ([row.lastSortValue, row.lastId] as [string, string]) : null
+  return { itemsJson: row?.items ?? '[]', last, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP }
 }
 
 export async function findAccount(db: Db, params: { workspaceId: string; accountId: string }): Promise<AccountWithOwner | undefined> {

@@ -15,6 +15,9 @@ beforeAll(async () => {
 })
 afterAll(() => ctx?.close())
 
+const cursorOf = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url')
+const someId = '00000000-0000-4000-8000-000000000000'
+
 type Page = { items: { id: string; name: string; arr: number; renewalDate: string | null; externalId: string }[]; nextCursor: string | null; total: number }
 
 describe('accounts API', () => {
@@ -97,6 +100,30 @@ describe('accounts API', () => {
     expect(search.items.map((item) => item.name)).toEqual(['Pager 07'])
   })
 
+  it('shows each account in the list exactly as GET /accounts/{id} shows it', async () => {
+    const workspace = await ctx.createWorkspace('parity')
+    const parent = await makeAccount(ctx.handle.db, workspace.id, { name: 'Parity Group', arr: 0, domain: null, plan: null, renewalDate: null })
+    const churned = await makeAccount(ctx.handle.db, workspace.id, {
+      name: 'Parity "Quoted" Ünicode',
+      domain: 'parity.example',
+      parentId: parent.id,
+      arr: 12_345.67,
+      renewalDate: '2027-03-31',
+      traits: { tier: 'gold', seats: 12, nested: { live: true }, list: [1, 'two'] },
+    })
+    // As a churn movement leaves it (the ledger's rules are tested above).
+    await ctx.handle.db.execute(sql`UPDATE accounts SET status = 'churned', churned_at = '2026-10-01' WHERE workspace_id = ${workspace.id} AND id = ${churned.id}`)
+    const viewer = ctx.as(workspace, 'viewer')
+    const page = (await (await viewer('GET', '/api/v1/accounts?sort=name')).json()) as { items: Record<string, unknown>[] }
+    expect(page.items).toHaveLength(2)
+    for (const item of page.items) {
+      const { healthScore, healthBand, tier, stage, ...account } = item
+      expect({ healthScore, healthBand, tier, stage }).toEqual({ healthScore: null, healthBand: null, tier: null, stage: null })
+      expect(account).toEqual(await (await viewer('GET', `/api/v1/accounts/${String(item.id)}`)).json())
+    }
+    expect(page.items.find((item) => item.id === churned.id)).toMatchObject({ arr: 12_345.67, status: 'churned', traits: { nested: { live: true }, list: [1, 'two'] }, churnedAt: '2026-10-01' })
+  })
+
   it('filters the book by segment, tier, stage and health band, and shows each row\'s health, tier and stage', async () => {
     const workspace = await ctx.createWorkspace('book')
     const admin = ctx.as(workspace, 'admin')
@@ -154,6 +181,11 @@ describe('accounts API', () => {
       ['POST', '/api/v1/accounts', { externalId: 'X4', name: 'Unknown field', colour: 'red' }, 'colour'],
       ['GET', '/api/v1/accounts?sort=sideways', undefined, 'sort'],
       ['GET', '/api/v1/accounts?cursor=garbage', undefined, 'cursor'],
+      // Cursors that decode but were not made by this list for this sort.
+      ['GET', `/api/v1/accounts?sort=-arr&cursor=${cursorOf(['Pager 01', someId])}`, undefined, 'cursor'],
+      ['GET', `/api/v1/accounts?sort=name&cursor=${cursorOf(['Pager 01', 'not-a-uuid'])}`, undefined, 'cursor'],
+      ['GET', `/api/v1/accounts?sort=renewal_date&cursor=${cursorOf(['2027-02-30', someId])}`, undefined, 'cursor'],
+      ['GET', `/api/v1/accounts?sort=name&cursor=${cursorOf([{ name: 'x' }, someId])}`, undefined, 'cursor'],
       ['GET', '/api/v1/accounts/not-a-uuid', undefined, 'id'],
     ]
     for (const [method, path, body, field] of cases) {

@@ -1,6 +1,7 @@
 export * from './accounts.tables'
 export { accountRoutes, toAccountDto, toRevenueMovementDto } from './accounts.routes'
 export { AccountSchema, RevenueMovementSchema } from './accounts.contracts'
+export { accountJsonObject, isoTimestamp } from './accounts.repo'
 export {
   findAccountsByExternalIds,
   accountAncestry,
@@ -11,7 +12,7 @@ export {
 export {
   getAccount,
   assertAccountReference,
-  listAccounts,
+  listAccountsJson,
   createAccount,
   updateAccount,
   findAccountByExternalId,
