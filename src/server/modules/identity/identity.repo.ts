@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm'
-import type { Db } from '../../platform/db'
+import { preparedPerDb, type Db } from '../../platform/db'
 import { workspaces } from '../workspaces'
 import { apiKeys, sessions, users } from './identity.tables'
 
@@ -65,14 +65,20 @@ export async function insertSession(db: Db, session: typeof sessions.$inferInser
 }
 
 /** One query per request: the session, its user and its workspace. */
-export async function findActiveSession(db: Db, params: { workspaceId: string; sessionId: string }) {
-  const [row] = await db
+// Every request authenticates: both lookups are prepared once per connection (no query building or planning per call).
+const activeSessionQuery = preparedPerDb((db) =>
+  db
     .select({ session: sessions, user: users, workspaceSlug: workspaces.slug })
     .from(sessions)
     .innerJoin(users, and(eq(users.workspaceId, sessions.workspaceId), eq(users.id, sessions.userId)))
     .innerJoin(workspaces, eq(workspaces.id, sessions.workspaceId))
-    .where(and(eq(sessions.workspaceId, params.workspaceId), eq(sessions.id, params.sessionId), gt(sessions.expiresAt, new Date())))
+    .where(and(eq(sessions.workspaceId, sql.placeholder('workspaceId')), eq(sessions.id, sql.placeholder('sessionId')), gt(sessions.expiresAt, sql`now()`)))
     .limit(1)
+    .prepare('identity_active_session'),
+)
+
+export async function findActiveSession(db: Db, params: { workspaceId: string; sessionId: string }) {
+  const [row] = await activeSessionQuery(db).execute(params)
   return row
 }
 
@@ -109,13 +115,18 @@ export async function findApiKey(db: Db, params: { workspaceId: string; keyId: s
   return row
 }
 
-export async function findApiKeyByPrefix(db: Db, prefix: string) {
-  const [row] = await db
+const apiKeyByPrefixQuery = preparedPerDb((db) =>
+  db
     .select({ key: apiKeys, workspaceSlug: workspaces.slug })
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
-    .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.prefix, sql.placeholder('prefix')), isNull(apiKeys.revokedAt)))
     .limit(1)
+    .prepare('identity_api_key_by_prefix'),
+)
+
+export async function findApiKeyByPrefix(db: Db, prefix: string) {
+  const [row] = await apiKeyByPrefixQuery(db).execute({ prefix })
   return row
 }
 
