@@ -77,7 +77,9 @@ function achievedExpression(workspaceId: string, milestone: Milestone, today: st
       WHERE tp.workspace_id = ${workspaceId} AND tp.account_id = x.account_id
         AND tp.occurred_at >= (x.anchor_on::timestamp AT TIME ZONE 'UTC') AND tp.occurred_at < ((${today}::date + 1)::timestamp AT TIME ZONE 'UTC') ${kinds} ${subject})`
   }
-  return sql`(CASE WHEN x.account_id = ANY(${idArray(holding)}) THEN ${today}::date END)`
+  // IN (subquery) is a hashed lookup per row; = ANY(array) scanned the array for each row (at 100k accounts
+  // with ~50k holding the rule, one milestone took minutes).
+  return sql`(CASE WHEN x.account_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(holding)}::jsonb)::uuid) THEN ${today}::date END)`
 }
 
 const statusOf = (achieved: SQL, due: SQL, today: string) =>
