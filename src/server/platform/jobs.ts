@@ -69,6 +69,7 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
     })
   }
 
+  const running = new Set<Promise<void>>()
   const register = async <Payload extends object>(definition: JobDefinition<Payload>, created = false) => {
     if (!created) await withAdvisoryLock(handle, STARTUP_LOCK, () => createQueue(definition as JobDefinition<object>))
     if (definition.cron && options.runWorkers) await boss.schedule(definition.queue, definition.cron, {})
@@ -92,8 +93,16 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
       wakers.push(timer)
     }
     const workerId = await boss.work<Payload>(definition.queue, { batchSize: definition.batchSize ?? 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) {
-        await definition.handler(job.data, { id: job.id, queue: definition.queue })
+      const run = (async () => {
+        for (const job of jobs) {
+          await definition.handler(job.data, { id: job.id, queue: definition.queue })
+        }
+      })()
+      running.add(run)
+      try {
+        await run
+      } finally {
+        running.delete(run)
       }
     })
     localWorkers.set(definition.queue, workerId)
@@ -106,7 +115,13 @@ export async function startJobs(options: StartJobsOptions): Promise<Jobs> {
     register: (definition) => register(definition),
     stop: async () => {
       for (const timer of wakers) clearInterval(timer)
-      await boss.stop({ graceful: true, wait: true, timeout: 5000 })
+      await boss.stop({ graceful: true, wait: true, timeout: 30_000 })
+      // A handler still running past pg-boss's wait would meet a closed pool (and pg-boss, recording its
+      // failure, would crash the exiting process): the database is closed only after they finish.
+      if (running.size > 0) {
+        logger.info({ running: running.size }, 'waiting for running jobs before closing the database')
+        await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => setTimeout(resolve, 60_000).unref())])
+      }
     },
   }
 }
