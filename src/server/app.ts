@@ -5,6 +5,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { swaggerUI } from '@hono/swagger-ui'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { isDbReady } from './platform/db'
+import { noteWrite } from './platform/shared-reads'
 import { handleError, problemResponse, type AppDeps, type AppEnv } from './platform/http'
 import { moduleRoutes } from './modules/routes'
 import { authenticate } from './modules/identity'
@@ -24,6 +25,11 @@ export function createApp(deps: AppDeps, options: { serveWeb?: boolean } = {}) {
     return c.json({ status: ready ? 'ok' : 'starting', database: deps.dbHandle.kind }, ready ? 200 : 503)
   })
 
+  // A write answered here ends the sharing of reads that began before it (see platform/shared-reads).
+  app.use('*', async (c, next) => {
+    await next()
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS') noteWrite()
+  })
   app.use('/api/*', authenticate(deps.db))
   for (const routes of moduleRoutes(deps)) app.route('/', routes)
 

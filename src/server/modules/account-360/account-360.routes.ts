@@ -1,5 +1,6 @@
 import { createRoute, type z } from '@hono/zod-openapi'
 import { createRouter, jsonResponse, problemResponses, requirePermission, type AppDeps } from '../../platform/http'
+import { sharedRead } from '../../platform/shared-reads'
 import { Account360Schema, IdParam } from './account-360.contracts'
 import * as service from './account-360.service'
 
@@ -16,7 +17,9 @@ const account360Route = createRoute({
 export function account360Routes(deps: AppDeps) {
   const { db } = deps
   return createRouter().openapi(account360Route, async (c) => {
-    const body = await service.getAccount360Json(db, { workspaceId: c.get('auth').workspaceId, accountId: c.req.valid('param').id })
+    const workspaceId = c.get('auth').workspaceId
+    const accountId = c.req.valid('param').id
+    const body = await sharedRead(`account-360\u0000${workspaceId}\u0000${accountId}`, () => service.getAccount360Json(db, { workspaceId, accountId }))
     // Already the JSON of Account360Schema, built by PostgreSQL: sent as it is, never parsed or stringified here.
     // The cast only restores the contract's type, which a body of text cannot carry.
     return c.body(body, 200, { 'content-type': 'application/json' }) as unknown as ReturnType<typeof c.json<z.infer<typeof Account360Schema>, 200>>

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { createRouter, jsonBody, jsonResponse, problemResponses, requirePermission, type AppDeps } from '../../platform/http'
+import { sharedRead } from '../../platform/shared-reads'
 import { listUsers } from '../identity'
 import {
   AccountFacetsSchema,
@@ -166,7 +167,9 @@ export function accountRoutes(deps: AppDeps) {
   const { db } = deps
   return createRouter()
     .openapi(listRoute, async (c) => {
-      const body = await service.listAccountsJson(db, { workspaceId: c.get('auth').workspaceId, filters: c.req.valid('query') })
+      const workspaceId = c.get('auth').workspaceId
+      const filters = c.req.valid('query')
+      const body = await sharedRead(`accounts-list\u0000${workspaceId}\u0000${JSON.stringify(filters)}`, () => service.listAccountsJson(db, { workspaceId, filters }))
       // Already the JSON of AccountPageSchema (items written by PostgreSQL): sent as it is. The cast only
       // restores the contract's type, which a body of text cannot carry.
       return c.body(body, 200, { 'content-type': 'application/json' }) as unknown as ReturnType<typeof c.json<z.infer<typeof AccountPageSchema>, 200>>
