@@ -54,7 +54,7 @@ import { accountSlices, healthSweepLanes, sweepHealth } from '../src/server/modu
 import { createApiKey, createWorkspaceWithOwner } from '../src/server/modules/identity'
 import { evaluateWorkspace } from '../src/server/modules/segments'
 import { migrateDb, openDb, queryRows, type Db, type DbHandle } from '../src/server/platform/db'
-import { createBenchDatabase, freePort } from './support'
+import { createBenchDatabase, freePort, markCaughtUp } from './support'
 
 type DbKind = 'postgres' | 'pglite'
 type Result = {
@@ -214,16 +214,6 @@ async function classify(handle: DbHandle, workspaceId: string) {
   // The triggers queued every account; the phases below decide when they are scored.
   await handle.db.execute(sql`DELETE FROM account_evaluation_queue`)
   await handle.db.execute(sql`DELETE FROM health_evaluation_queue`)
-}
-
-/** Moves domain-event consumers past every event written so far: the generated world's events are not news. */
-async function markCaughtUp(db: Db, workspaceId: string, consumers: string[]) {
-  for (const consumer of consumers) {
-    await db.execute(sql`
-      INSERT INTO domain_event_cursors (workspace_id, consumer, last_tx_id, last_id, updated_at)
-      SELECT ${workspaceId}, ${consumer}, coalesce(max(tx_id), 0), coalesce(max(id), 0), now() FROM domain_events WHERE workspace_id = ${workspaceId}
-      ON CONFLICT (workspace_id, consumer) DO UPDATE SET last_tx_id = excluded.last_tx_id, last_id = excluded.last_id, updated_at = excluded.updated_at`)
-  }
 }
 
 /** Reads every account's facts in the sweep's chunks, as the engine does; nothing scored. */

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { preparedPerDb, type Db } from '../../platform/db'
 import { accountJsonObject, accounts, isoTimestamp, revenueMovements } from '../accounts'
 import { contactRoles, contacts } from '../contacts'
@@ -6,7 +6,6 @@ import { users } from '../identity'
 import { subscriptions } from '../subscriptions'
 import { openTicketStatuses, tickets } from '../tickets'
 import { touchpoints } from '../touchpoints'
-
 
 /** The list lengths of the 360 view (the API contract describes them). */
 export const account360Limits = { children: 200, contacts: 500, subscriptions: 500, tickets: 50, touchpoints: 50, movements: 100, seriesMonths: 24 } as const
