@@ -40,7 +40,10 @@ export const accounts = pgTable(
     index('accounts_workspace_name_idx').on(table.workspaceId, table.name, table.id),
     // The accounts list filtered by plan and sorted by ARR (the most common view at scale).
     index('accounts_workspace_plan_arr_idx').on(table.workspaceId, table.plan, table.arr, table.id),
-    index('accounts_workspace_owner_idx').on(table.workspaceId, table.ownerId, table.arr),
+    // A CSM's book by ARR and by next renewal: with the id, the page is read from the index in order
+    // (without it, each row was a heap fetch and the tie on ARR a sort: ~1 ms of a 2 ms list).
+    index('accounts_workspace_owner_arr_idx').on(table.workspaceId, table.ownerId, table.arr, table.id),
+    index('accounts_workspace_owner_renewal_idx').on(table.workspaceId, table.ownerId, sql`coalesce(${table.renewalDate}, '9999-12-31'::date)`, table.id),
     index('accounts_workspace_parent_idx').on(table.workspaceId, table.parentId),
     // Substring search over name and domain ("acme", "acme.io") at 100k+ accounts.
     index('accounts_search_trgm_idx').using('gin', sql`(lower(${table.name} || ' ' || coalesce(${table.domain}, ''))) gin_trgm_ops`),
