@@ -6,7 +6,7 @@
  *   npm run bench:api -- --rebuild          # regenerate the data instead of reusing it
  *   npm run bench:api -- --duration 10 --connections 50 --accounts 100000
  *
- * Data: the demo world generator (`bosun demo`, 12 months of history) into workspace "bench",
+ * Data: the demo world generator (`bosun demo --no-usage --no-history`, 12 months) into workspace "bench",
  * reused between runs: PGlite in bench/.data/pglite (gitignored), PostgreSQL in database
  * bosun_bench on BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), created if missing.
  *
@@ -140,7 +140,7 @@ async function ensureData(kind: DbKind): Promise<{ reused: boolean; seconds?: nu
   }
   log(`${kind}: generating the demo world with ${ACCOUNTS} accounts, ${MONTHS} months (found ${Math.max(existing, 0)})…`)
   const started = Date.now()
-  const output = await runCli(kind, ['demo', '--accounts', String(ACCOUNTS), '--months', String(MONTHS), '--seed', String(SEED), '--workspace', WORKSPACE, '--replace', '--no-usage'])
+  const output = await runCli(kind, ['demo', '--accounts', String(ACCOUNTS), '--months', String(MONTHS), '--seed', String(SEED), '--workspace', WORKSPACE, '--replace', '--no-usage', '--no-history'])
   const seconds = round((Date.now() - started) / 1000)
   const result = JSON.parse(output) as { counts: Record<string, number> }
   log(`${kind}: generated in ${seconds}s: ${JSON.stringify(result.counts)}`)

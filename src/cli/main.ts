@@ -63,11 +63,13 @@ program
   .option('--workspace <slug>', 'workspace slug', 'demo')
   .option('--replace', 'delete the workspace first if it exists', false)
   .option('--no-usage', 'skip the product usage (Segment events sent through ingestion)')
+  .option('--no-history', "skip reconstructing the last quarter (stage history, weekly trends and health snapshots, the risk play's runs): for large benchmark worlds")
   .option('--admin-email <email>', 'owner to create in the demo workspace', process.env.BOSUN_ADMIN_EMAIL)
   .option('--admin-password <password>', 'their password (default generated)', process.env.BOSUN_ADMIN_PASSWORD)
-  .action(async (options: { accounts: number; months: number; seed: number; workspace: string; replace: boolean; usage: boolean; adminEmail?: string; adminPassword?: string }) => {
+  .action(async (options: { accounts: number; months: number; seed: number; workspace: string; replace: boolean; usage: boolean; history: boolean; adminEmail?: string; adminPassword?: string }) => {
     const result = await runOperation('demo', {
       usage: options.usage,
+      history: options.history,
       accounts: options.accounts,
       months: options.months,
       seed: options.seed,

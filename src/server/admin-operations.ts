@@ -47,6 +47,7 @@ export const adminOperationSchemas = {
     replace: z.boolean().default(false),
     /** Send the product usage (Segment events) too; off for large benchmark worlds. */
     usage: z.boolean().default(true),
+    history: z.boolean().default(true),
     adminEmail: z.string().email().optional(),
     adminPassword: z.string().min(8).optional(),
   }),
@@ -222,7 +223,9 @@ export async function importInProcess(
   return toImportRunDto(await executeImportRun(db, { workspaceId: id, runId: run.id, concurrentProgress: params.concurrentProgress, onProgress: params.onProgress }))
 }
 
-export type DemoWorkspaceParams = z.infer<(typeof adminOperationSchemas)['demo']> & {
+export type DemoWorkspaceParams = Omit<z.infer<(typeof adminOperationSchemas)['demo']>, 'history'> & {
+  /** Reconstruct the last quarter (default true). */
+  history?: boolean
   onProgress?: (step: string, done: number, total: number) => void
 }
 
@@ -248,7 +251,7 @@ export async function buildDemoWorkspace(db: Db, params: DemoWorkspaceParams, co
     usage = { sent: true, calls: sent.calls }
   }
   // Without background jobs, reconstruct stage history and segment trends now (the usage job does it otherwise).
-  if (!(params.usage && context.jobs)) await reconstructDemoHistory(db, { workspaceId: result.workspaceId })
+  if (params.history !== false && !(params.usage && context.jobs)) await reconstructDemoHistory(db, { workspaceId: result.workspaceId })
   return {
     workspace: result.slug,
     workspaceId: result.workspaceId,
