@@ -169,8 +169,10 @@ function buildListStatement(db: Db, params: { name: string; sort: AccountSort; c
 }
 type ListStatement = ReturnType<typeof buildListStatement>
 
-// Per database handle, the statement of each shape seen; shapes are few (which filters a list uses).
+// Per database handle, the statement of each shape seen. Real shapes are few (which filters a list uses);
+// past the cap (a client trying every combination) a shape runs unnamed, so no connection keeps it.
 const listStatements = new WeakMap<Db, Map<string, ListStatement>>()
+const MAX_LIST_SHAPES = 200
 
 export type AccountPageJson = { itemsJson: string; last: [string, string] | null; total: number; totalCapped: boolean }
 
@@ -194,9 +196,11 @@ export async function listAccountsJson(
   if (!statements) listStatements.set(db, (statements = new Map()))
   let statement = statements.get(shapeKey)
   if (!statement) {
-    const name = `accounts_list_${createHash('sha1').update(shapeKey).digest('hex').slice(0, 16)}`
+    const kept = statements.size < MAX_LIST_SHAPES
+    // node-postgres runs a query named '' as an unnamed statement.
+    const name = kept ? `accounts_list_${createHash('sha1').update(shapeKey).digest('hex').slice(0, 16)}` : ''
     statement = buildListStatement(db, { name, sort: filters.sort, conditions, countConditions })
-    statements.set(shapeKey, statement)
+    if (kept) statements.set(shapeKey, statement)
   }
   const [row] = await statement.execute({ ...values, workspaceId: params.workspaceId, limit: filters.limit, limitPlusOne: filters.limit + 1 })
   const total = row?.total ?? 0
