@@ -180,14 +180,17 @@ const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 // An instant as PostgreSQL prints it ('2025-05-01 12:00:00.123456+00') or as ISO 8601.
 const timestampText = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?([+-]\d{2}(:?\d{2}){0,2}|Z)?$/
 
-/** A (timestamp, id) keyset cursor. A cursor is client input: a forged one is a 400 naming `cursor`. */
-export function decodeTimestampCursor(cursor: string | undefined): [string, string] | undefined {
+/** A (sort key, id) keyset cursor whose key passes `isKey`. A cursor is client input: a forged one is a 400 naming `cursor`. */
+export function decodeKeyedCursor(cursor: string | undefined, isKey: (key: string) => boolean): [string, string] | undefined {
   const values = decodeCursor(cursor, 2)
   if (!values) return undefined
   const [key, id] = values
-  if (typeof key === 'string' && timestampText.test(key) && typeof id === 'string' && uuidText.test(id)) return [key, id]
+  if (typeof key === 'string' && isKey(key) && typeof id === 'string' && uuidText.test(id)) return [key, id]
   throw badRequest('cursor', 'is not a cursor returned by this endpoint')
 }
+
+/** A (timestamp, id) keyset cursor. */
+export const decodeTimestampCursor = (cursor: string | undefined) => decodeKeyedCursor(cursor, (key) => timestampText.test(key))
 
 export const jsonBody = <Schema extends z.ZodType>(schema: Schema, description = 'Request body') => ({
   body: { content: { 'application/json': { schema } }, required: true, description },

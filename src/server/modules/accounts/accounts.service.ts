@@ -1,5 +1,5 @@
 import { pgErrorCode, type Db } from '../../platform/db'
-import { ProblemError, badRequest, conflict, decodeCursor, encodeCursor, notFound } from '../../platform/http'
+import { ProblemError, badRequest, conflict, decodeCursor, decodeKeyedCursor, encodeCursor, notFound } from '../../platform/http'
 import { findUser } from '../identity'
 import type { AccountListFilters } from './accounts.contracts'
 import * as repo from './accounts.repo'
@@ -12,20 +12,9 @@ export const todayUtc = () => new Date().toISOString().slice(0, 10)
 type MovementKind = RevenueMovement['kind']
 const positiveKinds: ReadonlySet<MovementKind> = new Set(['new', 'expansion', 'reactivation'])
 
-const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const isCalendarDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)) && new Date(text).toISOString().startsWith(text)
+/** What a list cursor's sort value looks like for each kind of sort (so a forged one is a 400, not a database error). */
 const isCursorValue = { number: (text: string) => /^-?\d{1,14}(\.\d{1,2})?$/.test(text), date: isCalendarDate, text: () => true } as const
-
-/** A list cursor's sort value and account id, checked against the sort so a forged cursor is a 400, not a database error. */
-function decodeListCursor(filters: AccountListFilters): [string, string] | undefined {
-  const values = decodeCursor(filters.cursor, 2)
-  if (!values) return undefined
-  const [value, id] = values
-  const valueText = typeof value === 'number' ? String(value) : value
-  const { kind } = repo.sortKey(filters.sort)
-  if (typeof valueText === 'string' && isCursorValue[kind](valueText) && typeof id === 'string' && uuidText.test(id)) return [valueText, id]
-  throw badRequest('cursor', 'is not a cursor returned by this endpoint for this sort')
-}
 
 /**
  * A page of the accounts list as the JSON text of AccountPageSchema: the items are written by
@@ -35,7 +24,7 @@ export async function listAccountsJson(db: Db, params: { workspaceId: string; fi
   const page = await repo.listAccountsJson(db, {
     workspaceId: params.workspaceId,
     filters: params.filters,
-    after: decodeListCursor(params.filters),
+    after: decodeKeyedCursor(params.filters.cursor, isCursorValue[repo.sortKey(params.filters.sort).kind]),
     today: todayUtc(),
   })
   const nextCursor = page.last ? encodeCursor(page.last) : null
