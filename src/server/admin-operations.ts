@@ -47,7 +47,8 @@ export const adminOperationSchemas = {
     replace: z.boolean().default(false),
     /** Send the product usage (Segment events) too; off for large benchmark worlds. */
     usage: z.boolean().default(true),
-    history: z.boolean().default(true),
+    /** Reconstruct the last quarter (trends, stage history, snapshots); off for large benchmark worlds. Default on. */
+    history: z.boolean().optional(),
     adminEmail: z.string().email().optional(),
     adminPassword: z.string().min(8).optional(),
   }),
@@ -223,9 +224,7 @@ export async function importInProcess(
   return toImportRunDto(await executeImportRun(db, { workspaceId: id, runId: run.id, concurrentProgress: params.concurrentProgress, onProgress: params.onProgress }))
 }
 
-export type DemoWorkspaceParams = Omit<z.infer<(typeof adminOperationSchemas)['demo']>, 'history'> & {
-  /** Reconstruct the last quarter (default true). */
-  history?: boolean
+export type DemoWorkspaceParams = z.infer<(typeof adminOperationSchemas)['demo']> & {
   onProgress?: (step: string, done: number, total: number) => void
 }
 
