@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -180,6 +181,26 @@ export function preparedPerDb<Query>(build: (db: Db) => Query): (db: Db) => Quer
     if (cached) return cached
     const query = build(db)
     cache.set(db, query)
+    return query
+  }
+}
+
+/**
+ * Prepared statements whose SQL depends on a request's *shape* (which filters are present, the sort):
+ * one named statement per shape and database handle, built on first use. Real shapes are few; past
+ * `maxShapes` (a client trying every combination) a shape is built unnamed each time, so no connection
+ * keeps it (node-postgres runs a query named '' as an unnamed statement).
+ */
+export function preparedPerShape<Query>(prefix: string, maxShapes: number): (db: Db, shape: string, build: (name: string) => Query) => Query {
+  const cache = new WeakMap<Db, Map<string, Query>>()
+  return (db, shape, build) => {
+    let statements = cache.get(db)
+    if (!statements) cache.set(db, (statements = new Map()))
+    const cached = statements.get(shape)
+    if (cached) return cached
+    if (statements.size >= maxShapes) return build('')
+    const query = build(`${prefix}_${createHash('sha1').update(shape).digest('hex').slice(0, 16)}`)
+    statements.set(shape, query)
     return query
   }
 }

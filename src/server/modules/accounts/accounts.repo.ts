@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto'
 import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../platform/db'
-import { queryRows } from '../../platform/db'
+import { preparedPerShape, queryRows, type Db } from '../../platform/db'
 import { users } from '../identity'
 import type { AccountListFilters, AccountSort } from './accounts.contracts'
 import { accounts, revenueMovements } from './accounts.tables'
@@ -148,7 +146,7 @@ function buildListStatement(db: Db, params: { name: string; sort: AccountSort; c
   const direction = sql.raw(key.descending ? 'desc' : 'asc')
   const page = sql`select ${A('id')} as id, (${key.expression})::text as sort_value
     from ${accounts} a where ${and(...params.conditions)}
-    order by ${key.expression} ${direction}, ${A('id')} ${direction} limit ${param('limitPlusOne')}`
+    order by ${key.expression} ${direction}, ${A('id')} ${direction} limit ${param('limit')}::int + 1`
   // Numbered after the join, in the page's order (a: the same alias, so the same sort expression).
   const rows = sql`select p.id, p.sort_value, ${listItemJson} as item,
       row_number() over (order by ${key.expression} ${direction}, ${A('id')} ${direction}) as n
@@ -167,12 +165,8 @@ function buildListStatement(db: Db, params: { name: string; sort: AccountSort; c
     .from(sql`(${rows}) r`)
     .prepare(params.name)
 }
-type ListStatement = ReturnType<typeof buildListStatement>
-
-// Per database handle, the statement of each shape seen. Real shapes are few (which filters a list uses);
-// past the cap (a client trying every combination) a shape runs unnamed, so no connection keeps it.
-const listStatements = new WeakMap<Db, Map<string, ListStatement>>()
-const MAX_LIST_SHAPES = 200
+// Real shapes are few (which filters a list uses); past 200 the platform runs them unnamed.
+const listStatement = preparedPerShape<ReturnType<typeof buildListStatement>>('accounts_list', 200)
 
 export type AccountPageJson = { itemsJson: string; last: [string, string] | null; total: number; totalCapped: boolean }
 
@@ -192,17 +186,8 @@ export async function listAccountsJson(
     values.afterId = params.after[1]
   }
   const shapeKey = [filters.sort, params.after ? 'after' : '', ...shape].join('|')
-  let statements = listStatements.get(db)
-  if (!statements) listStatements.set(db, (statements = new Map()))
-  let statement = statements.get(shapeKey)
-  if (!statement) {
-    const kept = statements.size < MAX_LIST_SHAPES
-    // node-postgres runs a query named '' as an unnamed statement.
-    const name = kept ? `accounts_list_${createHash('sha1').update(shapeKey).digest('hex').slice(0, 16)}` : ''
-    statement = buildListStatement(db, { name, sort: filters.sort, conditions, countConditions })
-    if (kept) statements.set(shapeKey, statement)
-  }
-  const [row] = await statement.execute({ ...values, workspaceId: params.workspaceId, limit: filters.limit, limitPlusOne: filters.limit + 1 })
+  const statement = listStatement(db, shapeKey, (name) => buildListStatement(db, { name, sort: filters.sort, conditions, countConditions }))
+  const [row] = await statement.execute({ ...values, workspaceId: params.workspaceId, limit: filters.limit })
   const total = row?.total ?? 0
   const last = row?.hasMore && row.lastSortValue !== null && row.lastId !== null ? ([row.lastSortValue, row.lastId] as [string, string]) : null
   return { itemsJson: row?.items ?? '[]', last, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP }
